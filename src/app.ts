@@ -1,0 +1,86 @@
+/**
+ * Builds the Hono app: middleware, the routers of every module under /api/v1 (the /api alias and
+ * optional trailing slashes are handled in `normalizeRequest`), the OpenAPI document and docs page.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
+import type { AppEnv } from "./app-env";
+import { readConfig } from "./env";
+import { ApiError } from "./lib/errors";
+import { bodySizeLimit } from "./middleware/body-limit";
+import { handleError } from "./middleware/errors";
+import { createRouter } from "./router";
+import { requestContext } from "./middleware/request-context";
+// TEMP import { authRouter } from "./modules/auth/auth.index";
+import { devRouter } from "./modules/dev/dev.index";
+// TEMP import { docsRouter } from "./modules/docs/docs.index";
+import { healthRouter } from "./modules/health/health.index";
+import { metaRouter } from "./modules/meta/meta.index";
+// TEMP import { mediaRouter } from "./modules/users/media.index";
+// TEMP import { usersRouter } from "./modules/users/users.index";
+
+export const API_PREFIX = "/api/v1";
+
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+
+  app.use("*", requestContext);
+  app.use(
+    "*",
+    cors({
+      origin: (origin, c) => {
+        const allowed = readConfig(c.env).CORS_ORIGINS.split(",").map((o) => o.trim());
+        if (allowed.includes("*")) return origin || "*";
+        return allowed.includes(origin) ? origin : null;
+      },
+      allowHeaders: ["Authorization", "Content-Type", "Accept-Language", "X-Request-Id"],
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      exposeHeaders: ["X-Request-Id", "Retry-After", "Server-Timing"],
+      maxAge: 600,
+    }),
+  );
+  app.use("*", bodySizeLimit);
+
+  app.route("/", healthRouter);
+  app.route(API_PREFIX, healthRouter);
+  app.route(API_PREFIX, metaRouter);
+// TEMP   app.route(API_PREFIX, authRouter);
+// TEMP   app.route(API_PREFIX, usersRouter);
+// TEMP   app.route(API_PREFIX, mediaRouter);
+  app.route(API_PREFIX, devRouter);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.doc31(`${API_PREFIX}/openapi.json`, (c) => ({
+    openapi: "3.1.0",
+    info: {
+      title: "Clean Care Bangladesh API",
+      version: "1.0.0",
+      description:
+        "Edge API of the Clean Care Bangladesh smart-city app. Every route is also served under `/api` and with an optional trailing slash. Errors use `{error, code, details?}`; messages are Bengali with `Accept-Language: bn`.",
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+  }));
+// TEMP   app.route(API_PREFIX, docsRouter);
+
+  app.notFound(() => {
+    throw new ApiError("not_found");
+  });
+  app.onError(handleError);
+  return app;
+}
+
+/**
+ * `/api/...` is an alias of `/api/v1/...` (the seed clients call `/api/auth/login/`), and a trailing
+ * slash is optional everywhere. Both are resolved before routing so no route is declared twice.
+ */
+export function normalizeRequest(request: Request): Request {
+  const url = new URL(request.url);
+  let path = url.pathname;
+  if (path.length > 1 && path.endsWith("/")) path = path.replace(/\/+$/, "") || "/";
+  if (path === "/api" || (path.startsWith("/api/") && !path.startsWith("/api/v1/") && path !== "/api/v1")) {
+    path = API_PREFIX + path.slice("/api".length);
+  }
+  if (path === url.pathname) return request;
+  url.pathname = path;
+  return new Request(url.toString(), request);
+}

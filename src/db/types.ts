@@ -1,0 +1,4 @@
+import type { InferSelectModel } from "drizzle-orm";
+import type { users } from "./schema";
+
+export type UserRow = InferSelectModel<typeof users>;

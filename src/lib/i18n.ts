@@ -1,0 +1,49 @@
+/** Human messages for error codes and common notices, English and Bengali. */
+export type Lang = "en" | "bn";
+
+export function pickLang(acceptLanguage: string | undefined | null): Lang {
+  if (!acceptLanguage) return "en";
+  // First language tag wins; "bn", "bn-BD" both select Bengali.
+  const first = acceptLanguage.split(",")[0]?.trim().toLowerCase() ?? "";
+  return first.startsWith("bn") ? "bn" : "en";
+}
+
+const messages = {
+  validation_error: { en: "The request has invalid fields.", bn: "অনুরোধে কিছু তথ্য সঠিক নয়।" },
+  invalid_json: { en: "The request body is not valid JSON.", bn: "অনুরোধের বডি সঠিক JSON নয়।" },
+  unauthorized: { en: "Authentication is required.", bn: "প্রবেশের জন্য লগইন করুন।" },
+  invalid_credentials: { en: "Phone number or password is incorrect.", bn: "ফোন নম্বর বা পাসওয়ার্ড সঠিক নয়।" },
+  token_expired: { en: "The token has expired.", bn: "টোকেনের মেয়াদ শেষ হয়ে গেছে।" },
+  token_invalid: { en: "The token is invalid or has been revoked.", bn: "টোকেনটি সঠিক নয় বা বাতিল করা হয়েছে।" },
+  forbidden: { en: "You are not allowed to do this.", bn: "আপনার এই কাজের অনুমতি নেই।" },
+  not_verified: { en: "The phone number is not verified yet.", bn: "ফোন নম্বরটি এখনও যাচাই করা হয়নি।" },
+  account_disabled: { en: "This account is disabled.", bn: "এই অ্যাকাউন্টটি নিষ্ক্রিয় করা হয়েছে।" },
+  not_found: { en: "Not found.", bn: "খুঁজে পাওয়া যায়নি।" },
+  method_not_allowed: { en: "Method not allowed.", bn: "এই পদ্ধতি অনুমোদিত নয়।" },
+  conflict: { en: "The request conflicts with the current state.", bn: "বর্তমান অবস্থার সাথে অনুরোধটি সাংঘর্ষিক।" },
+  payload_too_large: { en: "The request body is too large.", bn: "অনুরোধের আকার অনেক বড়।" },
+  unsupported_media_type: { en: "This file or content type is not supported.", bn: "এই ধরনের ফাইল সমর্থিত নয়।" },
+  rate_limited: { en: "Too many requests. Try again later.", bn: "অনেক বেশি অনুরোধ। কিছুক্ষণ পরে আবার চেষ্টা করুন।" },
+  service_unavailable: { en: "The service is temporarily unavailable.", bn: "সেবাটি সাময়িকভাবে বন্ধ আছে।" },
+  internal_error: { en: "Something went wrong on our side.", bn: "আমাদের দিকে একটি সমস্যা হয়েছে।" },
+  otp_invalid: { en: "The code is wrong, expired or already used.", bn: "কোডটি ভুল, মেয়াদোত্তীর্ণ বা আগেই ব্যবহৃত।" },
+  otp_attempts_exceeded: { en: "Too many wrong codes. Request a new code.", bn: "অনেকবার ভুল কোড দেওয়া হয়েছে। নতুন কোড নিন।" },
+  phone_taken: { en: "An account with this phone number already exists.", bn: "এই ফোন নম্বরে ইতিমধ্যে একটি অ্যাকাউন্ট আছে।" },
+  email_taken: { en: "An account with this email already exists.", bn: "এই ইমেইলে ইতিমধ্যে একটি অ্যাকাউন্ট আছে।" },
+  wrong_password: { en: "The current password is incorrect.", bn: "বর্তমান পাসওয়ার্ড সঠিক নয়।" },
+  // Success notices
+  registered: { en: "Registered. A verification code was sent by SMS.", bn: "নিবন্ধন সম্পন্ন। যাচাইকরণ কোড SMS এ পাঠানো হয়েছে।" },
+  verified: { en: "Phone number verified.", bn: "ফোন নম্বর যাচাই করা হয়েছে।" },
+  otp_sent: { en: "If the number can receive a code, it has been sent.", bn: "নম্বরটি কোড পাওয়ার যোগ্য হলে কোড পাঠানো হয়েছে।" },
+  logged_out: { en: "Logged out.", bn: "লগআউট সম্পন্ন।" },
+  password_changed: { en: "Password changed.", bn: "পাসওয়ার্ড পরিবর্তন করা হয়েছে।" },
+  password_reset_requested: { en: "If an account exists for this number, a code has been sent.", bn: "এই নম্বরে অ্যাকাউন্ট থাকলে কোড পাঠানো হয়েছে।" },
+  password_reset_done: { en: "Password has been reset. Please sign in.", bn: "পাসওয়ার্ড রিসেট হয়েছে। আবার লগইন করুন।" },
+  user_deactivated: { en: "User deactivated.", bn: "ব্যবহারকারী নিষ্ক্রিয় করা হয়েছে।" },
+} as const satisfies Record<string, Record<Lang, string>>;
+
+export type MessageKey = keyof typeof messages;
+
+export function t(key: MessageKey, lang: Lang): string {
+  return messages[key][lang];
+}

@@ -1,0 +1,50 @@
+/**
+ * Outermost middleware: request id, language, the per-request service container, structured access
+ * log and (in development) `Server-Timing` with the number of SQL statements the request ran.
+ */
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
+import { createServiceContext } from "../context";
+import { pickLang } from "../lib/i18n";
+
+const REQUEST_ID = /^[\w.-]{8,64}$/;
+
+export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
+  const started = Date.now();
+  const incoming = c.req.header("x-request-id");
+  const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+  c.set("requestId", requestId);
+  c.set("lang", pickLang(c.req.header("accept-language")));
+  let services: AppEnv["Variables"]["services"] | undefined;
+  try {
+    services = createServiceContext(c.env);
+    c.set("services", services);
+    await next();
+  } finally {
+    c.header("X-Request-Id", requestId);
+    const stats = services?.stats;
+    if (stats && services?.config.ENVIRONMENT === "development") {
+      c.header("Server-Timing", `db;dur=${stats.ms};desc="${stats.statements} queries"`);
+    }
+    if (services) {
+      const closing = services.close();
+      try {
+        c.executionCtx.waitUntil(closing);
+      } catch {
+        await closing; // no execution context (direct app.request in a unit test)
+      }
+    }
+    console.log(
+      JSON.stringify({
+        level: "info",
+        msg: "request",
+        request_id: requestId,
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        duration_ms: Date.now() - started,
+        db_statements: stats?.statements ?? 0,
+      }),
+    );
+  }
+});

@@ -1,0 +1,47 @@
+/**
+ * Runs in Node before the suite: a throwaway embedded PostgreSQL (fresh data dir, migrated), the
+ * WebSocket relay in front of it, and a fake SSL Wireless gateway. Their addresses are provided to
+ * the workerd side through `inject`.
+ */
+import { mkdtempSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { applyMigrations } from "../../scripts/lib/migrate";
+import { startPostgres } from "../../scripts/lib/postgres";
+import { startRelay } from "../../scripts/lib/relay";
+import { startFakeSslWireless } from "./fake-sslwireless";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    relayAddress: string;
+    fakeSmsGatewayUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  // /tmp is world-traversable, so this works as root too (Postgres then runs as `postgres`).
+  const base = mkdtempSync(join(tmpdir(), "clean-care-test-"));
+  chmodSync(base, 0o755);
+  const logs: string[] = [];
+  const db = await startPostgres({ dataDir: join(base, "pg"), database: "clean_care_test", persistent: false, fast: true, log: (l) => logs.push(l) }).catch(
+    (err) => {
+      console.error(logs.join("\n"));
+      throw err;
+    },
+  );
+  await applyMigrations(db.url);
+  const relay = await startRelay({ host: db.host, port: db.port });
+  const sms = await startFakeSslWireless();
+
+  project.provide("databaseUrl", db.url);
+  project.provide("relayAddress", relay.address);
+  project.provide("fakeSmsGatewayUrl", sms.url);
+
+  return async () => {
+    await sms.close();
+    await relay.close();
+    await db.stop();
+  };
+}
