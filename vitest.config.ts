@@ -15,6 +15,7 @@ export default defineConfig({
       miniflare: {
         bindings: {
           ENVIRONMENT: "development",
+          LOG_LEVEL: "warn",
           DATABASE_URL: inject("databaseUrl"),
           DB_RELAY_URL: inject("relayAddress"),
           JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789",

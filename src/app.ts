@@ -11,9 +11,9 @@ import { bodySizeLimit } from "./middleware/body-limit";
 import { handleError } from "./middleware/errors";
 import { createRouter } from "./router";
 import { requestContext } from "./middleware/request-context";
-// TEMP import { authRouter } from "./modules/auth/auth.index";
+import { authRouter } from "./modules/auth/auth.index";
 import { devRouter } from "./modules/dev/dev.index";
-// TEMP import { docsRouter } from "./modules/docs/docs.index";
+import { docsRouter } from "./modules/docs/docs.index";
 import { healthRouter } from "./modules/health/health.index";
 import { metaRouter } from "./modules/meta/meta.index";
 // TEMP import { mediaRouter } from "./modules/users/media.index";
@@ -44,7 +44,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", healthRouter);
   app.route(API_PREFIX, healthRouter);
   app.route(API_PREFIX, metaRouter);
-// TEMP   app.route(API_PREFIX, authRouter);
+  app.route(API_PREFIX, authRouter);
 // TEMP   app.route(API_PREFIX, usersRouter);
 // TEMP   app.route(API_PREFIX, mediaRouter);
   app.route(API_PREFIX, devRouter);
@@ -60,7 +60,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     },
     servers: [{ url: new URL(c.req.url).origin }],
   }));
-// TEMP   app.route(API_PREFIX, docsRouter);
+  app.route(API_PREFIX, docsRouter);
 
   app.notFound(() => {
     throw new ApiError("not_found");

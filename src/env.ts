@@ -23,6 +23,8 @@ export const configSchema = z.object({
   SSLWIRELESS_SID: z.string().optional(),
   /** Absolute origin used in links we hand out (media URLs); defaults to the request's origin. */
   PUBLIC_BASE_URL: z.string().url().optional(),
+  /** `info` logs every request; `warn` only problems. */
+  LOG_LEVEL: z.enum(["info", "warn", "error"]).default("info"),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

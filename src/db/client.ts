@@ -82,3 +82,8 @@ function countStatements(pool: Pool, stats: QueryStats): Pool {
   (pool as unknown as { Client: typeof Client }).Client = CountingClient;
   return pool;
 }
+
+/** A transaction handle, as drizzle passes it to `db.transaction(async (tx) => …)`. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+/** Anything that can run a query: the request's database or an open transaction. */
+export type Queryable = Database | Transaction;

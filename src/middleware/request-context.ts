@@ -34,7 +34,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
         await closing; // no execution context (direct app.request in a unit test)
       }
     }
-    console.log(
+    if (services?.config.LOG_LEVEL === "info") console.log(
       JSON.stringify({
         level: "info",
         msg: "request",

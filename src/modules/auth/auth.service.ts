@@ -1,0 +1,179 @@
+/** Registration, verification, login and password flows (contract §3). */
+import { sql } from "drizzle-orm";
+import type { ServiceContext } from "../../context";
+import type { UserRow } from "../../db/types";
+import type { OtpPurpose } from "../../lib/enums";
+import { ApiError, rateLimited, validationError } from "../../lib/errors";
+import { t } from "../../lib/i18n";
+import { decoyHash, hashPassword, needsRehash, verifyPassword } from "../../lib/password";
+import { findUserByPhone } from "../users/users.repository";
+import { checkOtp, issueOtp, type OtpCheck } from "./otp.service";
+import { mapUserRow, startSession, type TokenPair } from "./sessions.service";
+import type { Queryable } from "../../db/client";
+
+export const LOGIN_MAX_FAILURES = 5;
+export const LOGIN_WINDOW_SECONDS = 15 * 60;
+
+export interface RegistrationInput {
+  name: string;
+  phone: string;
+  password: string;
+  email?: string | null;
+  nid?: string | null;
+  address?: string | null;
+  ward_number?: string | null;
+}
+
+function isUniqueViolation(err: unknown, constraint: string): boolean {
+  const e = err as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
+  const pg = e?.code ? e : e?.cause;
+  return pg?.code === "23505" && pg.constraint === constraint;
+}
+
+/**
+ * Creates an unverified account and sends a registration code. A phone that already belongs to a
+ * *verified* account is refused; an unverified one is taken over by the new registration (whoever
+ * proves the phone with the code owns it), so an abandoned sign-up cannot squat a number.
+ */
+export async function register(services: ServiceContext, input: RegistrationInput): Promise<UserRow> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await services.db.transaction(async (tx) => {
+      const { rows } = await tx.execute<Record<string, unknown>>(sql`
+        insert into users (phone, name, password_hash, email, nid, address, ward_number)
+        values (${input.phone}, ${input.name}, ${passwordHash}, ${input.email ?? null}, ${input.nid ?? null},
+                ${input.address ?? null}, ${input.ward_number ?? null})
+        on conflict (phone) do update set
+          name = excluded.name, password_hash = excluded.password_hash, email = excluded.email, nid = excluded.nid,
+          address = excluded.address, ward_number = excluded.ward_number, updated_at = now()
+        where users.is_verified = false
+        returning *`);
+      if (!rows[0]) throw validationError({ phone: [t("phone_taken", "en")] }, "phone_taken");
+      await issueOtp(services, tx, input.phone, "registration");
+      return mapUserRow(rows[0]);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, "users_email_unique")) throw validationError({ email: [t("email_taken", "en")] }, "email_taken");
+    throw err;
+  }
+}
+
+function otpFailure(result: Exclude<OtpCheck, "ok">): ApiError {
+  return result === "attempts_exceeded"
+    ? validationError({ otp_code: ["Too many wrong codes. Request a new code."] }, "otp_attempts_exceeded")
+    : validationError({ otp_code: ["The code is wrong, expired or already used."] }, "otp_invalid");
+}
+
+/**
+ * verify-otp: `registration` marks the account verified; `login` is passwordless sign-in for a
+ * verified account. Either way a session starts. The code check commits even when it fails (so a
+ * wrong try is counted); everything after a match commits or rolls back together.
+ */
+export async function verifyOtpAndSignIn(services: ServiceContext, phone: string, purpose: "registration" | "login", code: string) {
+  const outcome = await services.db.transaction(async (tx) => {
+    const check = await checkOtp(services, tx, phone, purpose, code);
+    if (check !== "ok") return { check } as const;
+    const { rows } = await tx.execute<Record<string, unknown>>(sql`
+      update users set is_verified = true, last_login = now(), updated_at = now()
+      where phone = ${phone} and is_active and (${purpose} = 'registration' or is_verified)
+      returning *`);
+    if (!rows[0]) return { check: "invalid" as const };
+    const user = mapUserRow(rows[0]);
+    return { check, user, tokens: await startSession(services, tx, user) } as const;
+  });
+  if (outcome.check !== "ok") throw otpFailure(outcome.check);
+  return { user: outcome.user, tokens: outcome.tokens };
+}
+
+/**
+ * resend-otp: sends a fresh code only when the account is in a state that needs one; the answer is
+ * the same either way so it cannot be used to discover accounts. Cooldown and hourly cap → 429.
+ */
+export async function resendOtp(services: ServiceContext, phone: string, purpose: OtpPurpose): Promise<void> {
+  const user = await findUserByPhone(services.db, phone);
+  const eligible =
+    !!user &&
+    user.isActive &&
+    (purpose === "registration" ? !user.isVerified : purpose === "login" ? user.isVerified : true);
+  if (!eligible) return;
+  await services.db.transaction((tx) => issueOtp(services, tx, phone, purpose));
+}
+
+/**
+ * Password login with throttling. One statement both counts this attempt against the phone's
+ * 15-minute window (reserving it *before* the password is checked, so parallel guesses cannot slip
+ * past the limit) and loads the user. A successful login clears the window.
+ */
+export async function login(services: ServiceContext, phone: string, password: string): Promise<{ user: UserRow; tokens: TokenPair }> {
+  const { rows } = await services.db.execute<Record<string, unknown>>(sql`
+    with attempt as (
+      insert into login_throttle as lt (phone, window_start, failures) values (${phone}, now(), 1)
+      on conflict (phone) do update set
+        failures = case when lt.window_start < now() - make_interval(secs => ${LOGIN_WINDOW_SECONDS}) then 1 else lt.failures + 1 end,
+        window_start = case when lt.window_start < now() - make_interval(secs => ${LOGIN_WINDOW_SECONDS}) then now() else lt.window_start end
+      returning failures, extract(epoch from (window_start + make_interval(secs => ${LOGIN_WINDOW_SECONDS}) - now()))::float8 as retry_after
+    )
+    select a.failures as throttle_failures, a.retry_after as throttle_retry_after, u.*
+    from attempt a left join users u on u.phone = ${phone}`);
+  const row = rows[0]!;
+  if (Number(row.throttle_failures) > LOGIN_MAX_FAILURES) throw rateLimited(Number(row.throttle_retry_after));
+
+  const user = row.id ? mapUserRow(row) : undefined;
+  // Unknown phones cost a full hash too, so response time does not reveal which numbers exist.
+  const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+  if (!user || !valid) throw new ApiError("unauthorized", "invalid_credentials");
+  if (!user.isActive) throw new ApiError("account_disabled");
+  if (!user.isVerified) throw new ApiError("not_verified");
+
+  const upgradedHash = needsRehash(user.passwordHash) ? await hashPassword(password) : null;
+  const tokens = await services.db.transaction(async (tx) => {
+    await tx.execute(sql`
+      with cleared as (delete from login_throttle where phone = ${phone})
+      update users set last_login = now(), password_hash = coalesce(${upgradedHash}, password_hash) where id = ${user.id}`);
+    return startSession(services, tx, user);
+  });
+  return { user: { ...user, lastLogin: new Date() }, tokens };
+}
+
+/** Changes the password, voids every existing token, and returns a fresh pair for this device. */
+export async function changePassword(services: ServiceContext, user: UserRow, oldPassword: string, newPassword: string): Promise<TokenPair> {
+  if (!(await verifyPassword(oldPassword, user.passwordHash))) {
+    throw validationError({ old_password: [t("wrong_password", "en")] }, "wrong_password");
+  }
+  const passwordHash = await hashPassword(newPassword);
+  return services.db.transaction(async (tx) => {
+    const updated = await setPassword(tx, user.id, passwordHash);
+    return startSession(services, tx, updated);
+  });
+}
+
+async function setPassword(tx: Queryable, userId: string, passwordHash: string): Promise<UserRow> {
+  const { rows } = await tx.execute<Record<string, unknown>>(sql`
+    with revoked as (update refresh_tokens set revoked_at = now() where user_id = ${userId} and revoked_at is null)
+    update users set password_hash = ${passwordHash}, token_version = token_version + 1, updated_at = now()
+    where id = ${userId} returning *`);
+  return mapUserRow(rows[0]!);
+}
+
+/** Always "accepted": a code is sent only when an active account exists, and a throttled send is silent. */
+export async function requestPasswordReset(services: ServiceContext, phone: string): Promise<void> {
+  try {
+    await resendOtp(services, phone, "password_reset");
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "rate_limited") return;
+    throw err;
+  }
+}
+
+export async function confirmPasswordReset(services: ServiceContext, phone: string, code: string, newPassword: string): Promise<void> {
+  const passwordHash = await hashPassword(newPassword);
+  const check = await services.db.transaction(async (tx) => {
+    const result = await checkOtp(services, tx, phone, "password_reset", code);
+    if (result !== "ok") return result;
+    const user = await findUserByPhone(tx, phone);
+    if (!user || !user.isActive) return "invalid" as const;
+    await setPassword(tx, user.id, passwordHash);
+    return result;
+  });
+  if (check !== "ok") throw otpFailure(check);
+}

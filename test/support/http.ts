@@ -1,0 +1,44 @@
+/** Calls the worker exactly as a client would: through its fetch entry, with JSON and a token. */
+import { SELF } from "cloudflare:test";
+
+export const BASE = "http://api.test";
+
+export interface CallOptions {
+  method?: string;
+  body?: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function api<T = any>(path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: BodyInit | undefined;
+  if (options.body instanceof FormData || typeof options.body === "string") body = options.body as BodyInit;
+  else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const res = await SELF.fetch(`${BASE}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON (binary or HTML); keep the text
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+/** The number of SQL statements the request ran, from the dev Server-Timing header. */
+export function statementCount(res: ApiResponse): number {
+  const match = res.headers.get("server-timing")?.match(/desc="(\d+) queries"/);
+  if (!match) throw new Error("no Server-Timing header");
+  return Number(match[1]);
+}
