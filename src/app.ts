@@ -16,8 +16,7 @@ import { devRouter } from "./modules/dev/dev.index";
 import { docsRouter } from "./modules/docs/docs.index";
 import { healthRouter } from "./modules/health/health.index";
 import { metaRouter } from "./modules/meta/meta.index";
-// TEMP import { mediaRouter } from "./modules/users/media.index";
-// TEMP import { usersRouter } from "./modules/users/users.index";
+import { mediaRouter, usersRouter } from "./modules/users/users.index";
 
 export const API_PREFIX = "/api/v1";
 
@@ -45,8 +44,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, healthRouter);
   app.route(API_PREFIX, metaRouter);
   app.route(API_PREFIX, authRouter);
-// TEMP   app.route(API_PREFIX, usersRouter);
-// TEMP   app.route(API_PREFIX, mediaRouter);
+  app.route(API_PREFIX, usersRouter);
+  app.route(API_PREFIX, mediaRouter);
   app.route(API_PREFIX, devRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

@@ -37,12 +37,15 @@ export interface RequestDatabase {
 export function openDatabase(databaseUrl: string, relay: string | undefined, stats: QueryStats): RequestDatabase {
   configureRelay(relay);
   const pool = new Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5000 });
-  // An idle client whose socket drops (or a pool being ended) emits 'error'; unhandled it would
-  // crash the request. The query that needed it still rejects and is handled where it ran.
-  pool.on("error", (err: Error) => console.warn(JSON.stringify({ level: "warn", msg: "db pool error", error: err.message })));
+  let closed = false;
+  // An idle client whose socket drops emits 'error'; unhandled it would crash the request (the query
+  // that needed it still rejects and is handled where it ran). Ending the pool makes every idle
+  // client report "Network connection lost" — expected, so not logged.
+  pool.on("error", (err: Error) => {
+    if (!closed) console.warn(JSON.stringify({ level: "warn", msg: "db pool error", error: err.message }));
+  });
   const timedPool = countStatements(pool, stats);
   const db = drizzle({ client: timedPool, schema });
-  let closed = false;
   return {
     db,
     close: async () => {

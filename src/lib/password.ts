@@ -2,18 +2,30 @@
  * Password hashing with PBKDF2-SHA256 through WebCrypto.
  *
  * Stored format (versioned so the cost can be raised later): `pbkdf2_sha256$<iterations>$<salt b64>$<hash b64>`.
- * 100,000 iterations is the most the Workers runtime accepts: workerd rejects a PBKDF2 `deriveBits`
- * above that with a NotSupportedError (proven by test/platform/pbkdf2-limit.test.ts). A hash stored
- * with fewer iterations is upgraded on the next successful login (`needsRehash`).
+ * 100,000 iterations is the most Cloudflare's production runtime accepts: it rejects a PBKDF2
+ * `deriveBits` above that with a NotSupportedError (cloudflare/workerd#1346). The open-source workerd
+ * used by `wrangler dev` and the test pool does NOT enforce that ceiling (workerd#1471), so `derive`
+ * enforces it itself: local runs then fail exactly as production would (see
+ * test/platform/pbkdf2-limit.test.ts). A hash stored with fewer iterations is upgraded on the next
+ * successful login (`needsRehash`).
  */
 import { fromBase64, timingSafeEqual, toBase64 } from "./crypto";
 
-export const PBKDF2_ITERATIONS = 100_000;
+/** Cloudflare Workers' production ceiling for PBKDF2 iterations. */
+export const PBKDF2_MAX_ITERATIONS = 100_000;
+export const PBKDF2_ITERATIONS = PBKDF2_MAX_ITERATIONS;
 const SALT_BYTES = 16;
 const HASH_BITS = 256;
 const encoder = new TextEncoder();
 
 async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
+  if (iterations > PBKDF2_MAX_ITERATIONS) {
+    // The same error, with the same message, as Cloudflare's runtime raises in production.
+    throw new DOMException(
+      `Pbkdf2 failed: iteration counts above ${PBKDF2_MAX_ITERATIONS} are not supported (requested ${iterations}).`,
+      "NotSupportedError",
+    );
+  }
   const key = await crypto.subtle.importKey("raw", encoder.encode(password), "PBKDF2", false, ["deriveBits"]);
   const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, HASH_BITS);
   return new Uint8Array(bits);
@@ -31,11 +43,18 @@ interface ParsedHash {
   hash: Uint8Array;
 }
 
+/** A stored hash we can verify here, or null: wrong scheme, bad numbers, bad base64, or more work than the runtime allows. */
 function parse(stored: string): ParsedHash | null {
-  const [scheme, iter, salt, hash] = stored.split("$");
+  const [scheme, iter, salt, hash, extra] = stored.split("$");
+  if (scheme !== "pbkdf2_sha256" || !iter || !/^[1-9]\d{0,9}$/.test(iter) || !salt || !hash || extra !== undefined) return null;
   const iterations = Number(iter);
-  if (scheme !== "pbkdf2_sha256" || !Number.isInteger(iterations) || iterations < 1 || !salt || !hash) return null;
-  return { iterations, salt: fromBase64(salt), hash: fromBase64(hash) };
+  if (iterations > PBKDF2_MAX_ITERATIONS) return null;
+  try {
+    const parsed = { iterations, salt: fromBase64(salt), hash: fromBase64(hash) };
+    return parsed.salt.length && parsed.hash.length ? parsed : null;
+  } catch {
+    return null; // not base64
+  }
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

@@ -16,6 +16,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.get("user")) return next(); // already authenticated by an outer matcher
   const token = bearerToken(c.req.header("authorization"));
   if (!token) throw new ApiError("unauthorized");
   const services = c.get("services");
