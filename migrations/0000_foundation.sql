@@ -69,6 +69,20 @@ CREATE TABLE "sms_outbox" (
 	CONSTRAINT "sms_outbox_csms_id_unique" UNIQUE("csms_id")
 );
 --> statement-breakpoint
+CREATE TABLE "wards" (
+	"number" integer PRIMARY KEY NOT NULL,
+	"name_en" varchar(100) NOT NULL,
+	"name_bn" varchar(100) NOT NULL,
+	"zone" integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "daily_sequences" (
+	"scope" varchar(20) NOT NULL,
+	"day" date NOT NULL,
+	"last_value" integer NOT NULL,
+	CONSTRAINT "daily_sequences_scope_day_pk" PRIMARY KEY("scope","day")
+);
+--> statement-breakpoint
 ALTER TABLE "refresh_tokens" ADD CONSTRAINT "refresh_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "idx_otp_phone_created" ON "otp_codes" USING btree ("phone","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "idx_refresh_user" ON "refresh_tokens" USING btree ("user_id");--> statement-breakpoint

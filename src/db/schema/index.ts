@@ -1,2 +1,5 @@
 export * from "./users";
 export * from "./sms";
+export * from "./wards";
+export * from "./sequences";
+export * from "./complaints";

@@ -1,0 +1,20 @@
+/**
+ * Calendar days are Asia/Dhaka days (contract §1). Bangladesh has no daylight saving time: Dhaka is
+ * UTC+06:00 all year, so the offset is a constant rather than a time-zone database lookup.
+ */
+const DHAKA_OFFSET_MS = 6 * 60 * 60 * 1000;
+
+/** `YYYYMMDD` of the Dhaka day containing `instant`. 18:30 UTC is already the next Dhaka day. */
+export function dhakaDayStamp(instant: Date = new Date()): string {
+  return new Date(instant.getTime() + DHAKA_OFFSET_MS).toISOString().slice(0, 10).replaceAll("-", "");
+}
+
+/** `YYYY-MM-DD` of the Dhaka day containing `instant` (a SQL `date`). */
+export function dhakaDate(instant: Date = new Date()): string {
+  return new Date(instant.getTime() + DHAKA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The UTC instant at which the Dhaka day `YYYY-MM-DD` starts. */
+export function dhakaDayStart(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - DHAKA_OFFSET_MS);
+}
