@@ -109,7 +109,7 @@ button { font:inherit; padding:6px 16px; border:0; border-radius:5px; background
     if (s.$ref) return refName(s.$ref);
     var t = s.type;
     if (Array.isArray(t)) t = t.join(" | ");
-    if (t === "array" && s.items) t = "array<" + typeLabel(s.items.$ref ? s.items : resolveShallow(s.items)) + ">";
+    if (t === "array" && s.items) t = "array<" + typeLabel(s.items) + ">";
     if (!t && s.properties) t = "object";
     if (!t && (s.oneOf || s.anyOf)) t = (s.oneOf ? "oneOf" : "anyOf");
     if (!t && s.allOf) t = "allOf";
@@ -125,6 +125,10 @@ button { font:inherit; padding:6px 16px; border:0; border-radius:5px; background
     var ul = h("ul");
     renderInto(ul, schema, seen, depth);
     return depth === 0 ? h("div", { class: "schema" }, ul) : ul;
+  }
+  function isComplex(schema) {
+    var s = resolveShallow(schema);
+    return !!(s.properties || s.oneOf || s.anyOf || s.allOf || (s.additionalProperties && typeof s.additionalProperties === "object") || (s.items && isComplex(s.items)));
   }
   function constraints(s) {
     var out = [];
@@ -153,14 +157,16 @@ button { font:inherit; padding:6px 16px; border:0; border-radius:5px; background
           required.indexOf(key) >= 0 ? h("span", { class: "req" }, " required") : null);
         var pd = [pr.description, constraints(pr)].filter(Boolean).join(" — ");
         if (pd) li.appendChild(h("span", { class: "d" }, "  " + pd));
-        if (depth < 8 && (pr.properties || pr.items || pr.oneOf || pr.anyOf || pr.allOf || pr.additionalProperties)) {
+        if (depth < 8 && isComplex(p)) {
           li.appendChild(schemaView(p, nextSeen, depth + 1));
         }
         ul.appendChild(li);
       });
     } else if (s.items) {
-      ul.appendChild(h("li", null, h("span", { class: "ty" }, "array of " + typeLabel(s.items)), desc ? h("span", { class: "d" }, "  " + desc) : null,
-        depth < 8 ? schemaView(s.items, nextSeen, depth + 1) : null));
+      // Nested arrays are already labelled "array<T>" by their parent: show the item's fields directly.
+      if (depth > 0 && isComplex(s.items)) renderInto(ul, s.items, nextSeen, depth);
+      else ul.appendChild(h("li", null, h("span", { class: "ty" }, "array of " + typeLabel(s.items)), desc ? h("span", { class: "d" }, "  " + desc) : null,
+        depth < 8 && isComplex(s.items) ? schemaView(s.items, nextSeen, depth + 1) : null));
     } else if (s.oneOf || s.anyOf || s.allOf) {
       var kind = s.oneOf ? "one of" : s.anyOf ? "any of" : "all of";
       (s.oneOf || s.anyOf || s.allOf).forEach(function (alt, i) {
@@ -172,7 +178,7 @@ button { font:inherit; padding:6px 16px; border:0; border-radius:5px; background
     }
     if (s.additionalProperties && typeof s.additionalProperties === "object") {
       ul.appendChild(h("li", null, h("span", { class: "k" }, "{key}"), ": ", h("span", { class: "ty" }, typeLabel(s.additionalProperties)),
-        depth < 8 ? schemaView(s.additionalProperties, nextSeen, depth + 1) : null));
+        depth < 8 && isComplex(s.additionalProperties) ? schemaView(s.additionalProperties, nextSeen, depth + 1) : null));
     }
   }
 
