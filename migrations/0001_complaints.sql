@@ -5,6 +5,7 @@ CREATE TABLE "complaint_images" (
 	"image_name" varchar(255) NOT NULL,
 	"file_size" integer NOT NULL,
 	"content_type" varchar(50) NOT NULL,
+	"position" smallint NOT NULL,
 	"uploaded_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "complaint_images_object_key_unique" UNIQUE("object_key")
 );
@@ -52,7 +53,7 @@ ALTER TABLE "complaint_updates" ADD CONSTRAINT "complaint_updates_complaint_id_c
 ALTER TABLE "complaint_updates" ADD CONSTRAINT "complaint_updates_updated_by_users_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "complaints" ADD CONSTRAINT "complaints_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "complaints" ADD CONSTRAINT "complaints_assigned_to_users_id_fk" FOREIGN KEY ("assigned_to") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "idx_complaint_images_complaint" ON "complaint_images" USING btree ("complaint_id","uploaded_at");--> statement-breakpoint
+CREATE INDEX "idx_complaint_images_complaint" ON "complaint_images" USING btree ("complaint_id","position");--> statement-breakpoint
 CREATE INDEX "idx_complaint_updates_complaint" ON "complaint_updates" USING btree ("complaint_id","created_at");--> statement-breakpoint
 CREATE INDEX "idx_complaints_user_created" ON "complaints" USING btree ("user_id","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "idx_complaints_status" ON "complaints" USING btree ("status");--> statement-breakpoint

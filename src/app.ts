@@ -12,6 +12,7 @@ import { handleError } from "./middleware/errors";
 import { createRouter } from "./router";
 import { requestContext } from "./middleware/request-context";
 import { authRouter } from "./modules/auth/auth.index";
+import { complaintsRouter } from "./modules/complaints/complaints.index";
 import { devRouter } from "./modules/dev/dev.index";
 import { docsRouter } from "./modules/docs/docs.index";
 import { healthRouter } from "./modules/health/health.index";
@@ -46,6 +47,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, authRouter);
   app.route(API_PREFIX, usersRouter);
   app.route(API_PREFIX, mediaRouter);
+  app.route(API_PREFIX, complaintsRouter);
   app.route(API_PREFIX, devRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

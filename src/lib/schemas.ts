@@ -1,5 +1,6 @@
 /** zod building blocks shared by several modules' route schemas. */
 import { z } from "@hono/zod-openapi";
+import { canonicalEnumValue, enumCatalog, type EnumName } from "./enums";
 import { normalizePhone } from "./phone";
 
 /** Accepts 01…, 8801…, +8801…; yields the stored +8801XXXXXXXXX form. */
@@ -23,3 +24,25 @@ export function uuidParam<K extends string = "id">(name: K = "id" as K) {
 }
 
 export const messageSchema = z.object({ message: z.string() }).openapi("Message");
+
+/**
+ * An enum field that accepts the stored (Bengali) value or its English alias and yields the stored
+ * value, e.g. "roads" → "রাস্তাঘাট".
+ */
+export function enumInput(name: EnumName) {
+  const values = enumCatalog[name];
+  return z
+    .string()
+    .transform((input, ctx) => {
+      const value = canonicalEnumValue(name, input);
+      if (!value) {
+        ctx.addIssue({ code: "custom", message: `Must be one of: ${values.map((v) => `${v.value} (${v.alias})`).join(", ")}.` });
+        return z.NEVER;
+      }
+      return value;
+    })
+    .openapi({ type: "string", enum: values.flatMap((v) => [v.value, v.alias]), example: values[0]!.alias });
+}
+
+/** Numbers that may arrive as strings (multipart forms, query strings). */
+export const coercedNumber = (min: number, max: number) => z.coerce.number().finite().min(min).max(max);

@@ -45,7 +45,7 @@ function fromPostgres(err: unknown): ApiError | undefined {
   const code = (err as { code?: unknown })?.code;
   if (typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code)) return undefined;
   if (code === "23505") return new ApiError("conflict");
-  if (code === "23503" || code === "23514" || code.startsWith("22")) return new ApiError("validation_error", "validation_error", {});
+  if (code === "23502" || code === "23503" || code === "23514" || code.startsWith("22")) return new ApiError("validation_error", "validation_error", {});
   return undefined;
 }
 

@@ -58,9 +58,11 @@ export const complaintImages = pgTable(
     imageName: varchar("image_name", { length: 255 }).notNull(),
     fileSize: integer("file_size").notNull(),
     contentType: varchar("content_type", { length: 50 }).notNull(),
+    /** Order in which the photos were attached (1–5). */
+    position: smallint("position").notNull(),
     uploadedAt: timestamp("uploaded_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("idx_complaint_images_complaint").on(t.complaintId, t.uploadedAt)],
+  (t) => [index("idx_complaint_images_complaint").on(t.complaintId, t.position)],
 );
 
 export const complaintUpdates = pgTable(

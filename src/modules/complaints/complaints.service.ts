@@ -1,0 +1,162 @@
+/** Complaints: who may see what, creation with photos, edits, deletion, lists and statistics. */
+import { sql, type SQL } from "drizzle-orm";
+import type { ServiceContext } from "../../context";
+import { nextDailyNumberSql } from "../../db/sequences";
+import type { UserRow } from "../../db/types";
+import { ApiError } from "../../lib/errors";
+import { pageLimits, type PageRequest } from "../../lib/pagination";
+import { isStaff } from "../users/users.service";
+import { deleteObjects, storeComplaintImages, validateComplaintImages } from "./complaint-images.service";
+import {
+  countComplaints,
+  listConditions,
+  selectComplaints,
+  selectNearby,
+  selectStatistics,
+  type ComplaintRecord,
+} from "./complaints.queries";
+import type { ComplaintFilters, CreateComplaintInput, UpdateComplaintInput } from "./complaints.schemas";
+import { STATUS } from "./status-machine";
+
+export const DUPLICATE_RADIUS_M = 200;
+const MAX_DUPLICATES = 5;
+
+/** Citizens see their own complaints; staff see all. Anything else is "not found", never "forbidden". */
+export function visibilityCondition(viewer: UserRow): SQL {
+  return isStaff(viewer) ? sql`true` : sql`c.user_id = ${viewer.id}`;
+}
+
+export async function findVisibleComplaint(services: ServiceContext, viewer: UserRow, where: SQL): Promise<ComplaintRecord> {
+  const [row] = await selectComplaints(services.db, sql`(${where}) and ${visibilityCondition(viewer)}`);
+  if (!row) throw new ApiError("not_found");
+  return row;
+}
+
+export const byId = (id: string) => sql`c.id = ${id}`;
+export const byTrackingNumber = (trackingNumber: string) => sql`c.tracking_number = ${trackingNumber}`;
+
+/**
+ * Files a complaint: photos are checked and stored in R2 first, then one statement takes the day's
+ * next tracking number and inserts the complaint, its first history entry and its photo rows —
+ * atomically. If that statement fails, the stored photos are deleted again.
+ */
+export async function createComplaint(services: ServiceContext, owner: UserRow, input: CreateComplaintInput, files: unknown[] = [], now = new Date()) {
+  const images = await validateComplaintImages(files, 0);
+  const stored = await storeComplaintImages(services, images);
+  try {
+    const { rows } = await services.db.execute<{ id: string }>(sql`
+      with tracking as (${nextDailyNumberSql("complaint", "CC", now)}),
+      created as (
+        insert into complaints (tracking_number, user_id, title, description, category, priority, location, latitude, longitude, ward_number)
+        select number, ${owner.id}, ${input.title}, ${input.description}, ${input.category}, ${input.priority ?? "মধ্যম"},
+               ${input.location}, ${input.latitude ?? null}, ${input.longitude ?? null}, ${input.ward_number ?? owner.wardNumber ?? null}
+        from tracking
+        returning id
+      ),
+      history as (
+        insert into complaint_updates (complaint_id, updated_by, old_status, new_status)
+        select id, ${owner.id}, null, ${STATUS.submitted} from created
+      ),
+      photos as (
+        insert into complaint_images (complaint_id, object_key, image_name, file_size, content_type, position)
+        select created.id, p.object_key, p.image_name, p.file_size, p.content_type, p.position
+        from created, jsonb_to_recordset(${JSON.stringify(stored)}::jsonb)
+             as p(object_key text, image_name text, file_size int, content_type text, position int)
+      )
+      select id from created`);
+    const id = rows[0]!.id;
+    const [complaint] = await selectComplaints(services.db, byId(id));
+    const duplicates =
+      input.latitude != null && input.longitude != null
+        ? await selectNearby(services.db, { latitude: input.latitude, longitude: input.longitude }, input.category, DUPLICATE_RADIUS_M, MAX_DUPLICATES, id)
+        : [];
+    return { complaint: complaint!, duplicates };
+  } catch (err) {
+    await deleteObjects(services, stored.map((s) => s.object_key));
+    throw err;
+  }
+}
+
+export async function listComplaints(services: ServiceContext, viewer: UserRow, filters: ComplaintFilters, page: PageRequest) {
+  const { ordering, ...rest } = filters;
+  const where = listConditions(rest, isStaff(viewer) ? null : viewer.id);
+  const { limit, offset } = pageLimits(page);
+  const [rows, count] = await Promise.all([
+    selectComplaints(services.db, where, { ordering, limit, offset }),
+    countComplaints(services.db, where),
+  ]);
+  return { rows, count };
+}
+
+const columnNames: Record<keyof UpdateComplaintInput, string> = {
+  title: "title",
+  description: "description",
+  category: "category",
+  priority: "priority",
+  location: "location",
+  latitude: "latitude",
+  longitude: "longitude",
+  ward_number: "ward_number",
+};
+
+/** The owner may edit while the complaint is still submitted; staff may edit any complaint. */
+export async function updateComplaint(services: ServiceContext, actor: UserRow, id: string, input: UpdateComplaintInput) {
+  const current = await findVisibleComplaint(services, actor, byId(id));
+  const staff = isStaff(actor);
+  if (!staff && current.status !== STATUS.submitted) throw new ApiError("conflict");
+  const assignments = (Object.keys(columnNames) as Array<keyof UpdateComplaintInput>)
+    .filter((key) => input[key] !== undefined)
+    .map((key) => sql`${sql.identifier(columnNames[key])} = ${input[key] ?? null}`);
+  if (assignments.length === 0) return current;
+  const { rows } = await services.db.execute<{ id: string }>(sql`
+    update complaints set ${sql.join([...assignments, sql`updated_at = now()`], sql`, `)}
+    where id = ${id} ${staff ? sql`` : sql`and user_id = ${actor.id} and status = ${STATUS.submitted}`}
+    returning id`);
+  if (!rows[0]) throw new ApiError("conflict"); // its status moved on meanwhile
+  const [updated] = await selectComplaints(services.db, byId(id));
+  return updated!;
+}
+
+/** Owner while submitted, staff any. The row goes (photos and history with it), then its R2 objects. */
+export async function deleteComplaint(services: ServiceContext, actor: UserRow, id: string): Promise<void> {
+  const current = await findVisibleComplaint(services, actor, byId(id));
+  const staff = isStaff(actor);
+  if (!staff && current.status !== STATUS.submitted) throw new ApiError("conflict");
+  const { rows } = await services.db.execute<{ object_key: string | null; deleted: boolean }>(sql`
+    with keys as (select object_key from complaint_images where complaint_id = ${id}),
+    removed as (
+      delete from complaints where id = ${id} ${staff ? sql`` : sql`and user_id = ${actor.id} and status = ${STATUS.submitted}`}
+      returning id
+    )
+    select k.object_key, true as deleted from removed left join keys k on true`);
+  if (rows.length === 0) throw new ApiError("conflict");
+  await deleteObjects(services, rows.flatMap((r) => (r.object_key ? [r.object_key] : [])));
+}
+
+export function findNearby(services: ServiceContext, point: { latitude: number; longitude: number }, category: string, radiusM: number) {
+  return selectNearby(services.db, point, category, radiusM, 20);
+}
+
+export async function complaintStatistics(services: ServiceContext) {
+  const rows = await selectStatistics(services.db);
+  const result = {
+    total: 0,
+    by_status: {} as Record<string, number>,
+    by_category: {} as Record<string, number>,
+    by_priority: {} as Record<string, number>,
+    by_ward: {} as Record<string, number>,
+    average_rating: null as number | null,
+    rated: 0,
+  };
+  for (const row of rows) {
+    if (row.dimension === "total") {
+      result.total = row.n;
+      result.average_rating = row.average_rating === null ? null : Number(row.average_rating);
+      result.rated = row.rated;
+    } else {
+      const bucket = row.dimension === "ward" ? result.by_ward : result[`by_${row.dimension}`];
+      bucket[row.key ?? "unknown"] = row.n;
+    }
+  }
+  return result;
+}
