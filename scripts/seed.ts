@@ -1,0 +1,132 @@
+/**
+ * Idempotent development seed: staff and citizen accounts with known passwords, and Dhaka wards
+ * when a `wards` table exists. Re-running changes nothing (INSERT … ON CONFLICT DO NOTHING; an
+ * account that already exists keeps its password even if it was changed through the API).
+ *
+ *   npm run db:seed            (needs DATABASE_URL; `npm run dev` runs it by itself)
+ */
+import { pbkdf2Sync, randomBytes } from "node:crypto";
+import { pathToFileURL } from "node:url";
+import pg from "pg";
+
+/** Development passwords. They are printed by `npm run dev` and written in the README. */
+export const STAFF_PASSWORD = "CleanCare@2026";
+export const CITIZEN_PASSWORD = "Citizen@2026";
+
+export interface SeedAccount {
+  phone: string;
+  name: string;
+  userType: "super_admin" | "admin" | "citizen";
+  password: string;
+}
+
+export const SEED_ACCOUNTS: readonly SeedAccount[] = [
+  { phone: "+8801700000001", name: "Super Admin", userType: "super_admin", password: STAFF_PASSWORD },
+  { phone: "+8801700000002", name: "Admin", userType: "admin", password: STAFF_PASSWORD },
+  { phone: "+8801711000001", name: "Citizen One", userType: "citizen", password: CITIZEN_PASSWORD },
+  { phone: "+8801711000002", name: "Citizen Two", userType: "citizen", password: CITIZEN_PASSWORD },
+  { phone: "+8801711000003", name: "Citizen Three", userType: "citizen", password: CITIZEN_PASSWORD },
+];
+
+/**
+ * Same format and parameters as src/lib/password.ts (which uses WebCrypto inside the worker):
+ * `pbkdf2_sha256$<iterations>$<salt b64>$<hash b64>`, 16-byte salt, 32-byte SHA-256 derived key.
+ */
+export function hashPasswordNode(password: string, iterations = 100_000): string {
+  const salt = randomBytes(16);
+  const hash = pbkdf2Sync(password, salt, iterations, 32, "sha256");
+  return `pbkdf2_sha256$${iterations}$${salt.toString("base64")}$${hash.toString("base64")}`;
+}
+
+/**
+ * Dhaka South City Corporation: 75 wards in 10 zones. PLACEHOLDER names ("Ward N" / "ওয়ার্ড নং N")
+ * and an even ward→zone split (zone = ceil(N / 7.5)): replace with the official list. Only used
+ * when a `wards` table exists; existing rows are never changed.
+ */
+const BN_DIGITS = "০১২৩৪৫৬৭৮৯";
+export const DHAKA_WARDS = Array.from({ length: 75 }, (_, i) => {
+  const n = i + 1;
+  return { number: n, nameEn: `Ward ${n}`, nameBn: `ওয়ার্ড নং ${String(n).replace(/\d/g, (d) => BN_DIGITS[Number(d)]!)}`, zone: Math.ceil(n / 7.5) };
+});
+
+export interface SeedResult {
+  usersCreated: number;
+  wardsCreated: number | null; // null: no (seedable) `wards` table
+}
+
+export async function seed(databaseUrl: string): Promise<SeedResult> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    // Hash only for accounts that are missing: 100k PBKDF2 rounds cost ~50 ms each.
+    const existing = await client.query<{ phone: string }>("select phone from users where phone = any($1)", [SEED_ACCOUNTS.map((a) => a.phone)]);
+    const have = new Set(existing.rows.map((r) => r.phone));
+    let usersCreated = 0;
+    for (const account of SEED_ACCOUNTS) {
+      if (have.has(account.phone)) continue;
+      const inserted = await client.query(
+        `insert into users (phone, name, password_hash, user_type, is_verified, is_active)
+         values ($1, $2, $3, $4, true, true)
+         on conflict (phone) do nothing`,
+        [account.phone, account.name, hashPasswordNode(account.password), account.userType],
+      );
+      usersCreated += inserted.rowCount ?? 0;
+    }
+    return { usersCreated, wardsCreated: await seedWards(client) };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Seeds `wards` if the table exists, whichever of the known shapes it has: (number, name, zone text)
+ * or (number, name_en, name_bn, zone int). Without the table, or with a required column we don't
+ * know how to fill, it does nothing (and says why in the second case).
+ */
+async function seedWards(client: pg.Client): Promise<number | null> {
+  const { rows } = await client.query<{ column_name: string; data_type: string; required: boolean }>(
+    `select column_name, data_type, (is_nullable = 'NO' and column_default is null) as required
+       from information_schema.columns where table_schema = current_schema() and table_name = 'wards'`,
+  );
+  if (rows.length === 0) return null;
+  const values: Record<string, (w: (typeof DHAKA_WARDS)[number]) => unknown> = {
+    number: (w) => w.number,
+    name: (w) => w.nameEn,
+    name_en: (w) => w.nameEn,
+    name_bn: (w) => w.nameBn,
+    zone: (w) => (rows.find((r) => r.column_name === "zone")?.data_type === "integer" ? w.zone : `Zone ${w.zone}`),
+  };
+  const unknown = rows.filter((r) => r.required && !(r.column_name in values)).map((r) => r.column_name);
+  if (unknown.length || !rows.some((r) => r.column_name === "number")) {
+    console.warn(`seed: wards not seeded (columns ${unknown.join(", ") || "number"} not known to scripts/seed.ts)`);
+    return null;
+  }
+  const columns = rows.map((r) => r.column_name).filter((c) => c in values);
+  const params = columns.map((c) => DHAKA_WARDS.map(values[c]!));
+  const casts = columns.map((c, i) => `$${i + 1}::${rows.find((r) => r.column_name === c)!.data_type === "integer" ? "int" : "text"}[]`);
+  const result = await client.query(
+    `insert into wards (${columns.map((c) => `"${c}"`).join(", ")})
+     select * from unnest(${casts.join(", ")})
+     on conflict (number) do nothing`,
+    params,
+  );
+  return result.rowCount ?? 0;
+}
+
+// `npm run db:seed`
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    console.error("db:seed: DATABASE_URL is not set (e.g. the DB URL printed by `npm run dev`).");
+    process.exit(2);
+  }
+  seed(url).then(
+    (r) => {
+      console.log(`db:seed: ${r.usersCreated} user(s) created${r.wardsCreated === null ? "" : `, ${r.wardsCreated} ward(s) created`} (existing rows left as they are).`);
+    },
+    (err: unknown) => {
+      console.error(`db:seed failed: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}

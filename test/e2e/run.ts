@@ -1,0 +1,303 @@
+/**
+ * `npm run test:e2e`: black-box test of `npm run dev` over plain HTTP, the way the Flutter app talks
+ * to it. Starts the dev server on a free port with a throwaway data dir, walks the auth flow
+ * (register → SMS from the dev outbox → verify → login → me → refresh → logout) under the `/api`
+ * alias with trailing slashes and again under `/api/v1` without, then always stops the server's
+ * whole process group. Ends with `e2e: N passed, M failed`; exits non-zero on any failure.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { freePort } from "../../scripts/lib/ports";
+
+const REPO = resolve(import.meta.dirname, "../..");
+const START_TIMEOUT_MS = 180_000; // cold start: initdb + migrations + wrangler's first build
+const SMS_TIMEOUT_MS = 15_000;
+
+// ---------------------------------------------------------------------------------------------
+// A tiny step runner: a flow stops at its first failure and its remaining steps are skipped.
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+class StepFailure extends Error {}
+
+function expect(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new StepFailure(message);
+}
+
+async function flow(title: string, steps: [string, () => Promise<void>][]): Promise<void> {
+  console.log(`\n${title}`);
+  for (const [i, [name, run]] of steps.entries()) {
+    try {
+      await run();
+      passed++;
+      console.log(`  ✓ ${name}`);
+    } catch (err) {
+      failed++;
+      console.log(`  ✗ ${name}\n      ${err instanceof Error ? err.message : String(err)}`);
+      for (const [rest] of steps.slice(i + 1)) {
+        skipped++;
+        console.log(`  - ${rest} (skipped)`);
+      }
+      return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP helpers.
+
+let BASE = "";
+
+interface Reply {
+  status: number;
+  body: any;
+  text: string;
+}
+
+async function call(method: string, path: string, options: { json?: unknown; token?: string } = {}): Promise<Reply> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (options.json !== undefined) headers["content-type"] = "application/json";
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const res = await fetch(BASE + path, {
+    method,
+    headers,
+    body: options.json === undefined ? undefined : JSON.stringify(options.json),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await res.text();
+  let body: any = undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body, text };
+}
+
+function expectStatus(reply: Reply, status: number, what: string): void {
+  expect(reply.status === status, `${what}: expected ${status}, got ${reply.status} ${reply.text.slice(0, 300)}`);
+}
+
+/** Bengali digits (০–৯) to ASCII, then the first run of exactly six digits. */
+function otpFrom(message: string): string | undefined {
+  const ascii = message.replace(/[০-৯]/g, (d) => String(d.charCodeAt(0) - 0x09e6));
+  return ascii.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
+}
+
+async function waitForSms(phone: string): Promise<string> {
+  const deadline = Date.now() + SMS_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const reply = await call("GET", `/api/v1/dev/sms?phone=${encodeURIComponent(phone)}`);
+    expectStatus(reply, 200, "GET /api/v1/dev/sms");
+    const code = (reply.body?.results ?? []).map((r: { message: string }) => otpFrom(r.message)).find(Boolean);
+    if (code) return code;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new StepFailure(`no SMS with a 6-digit code for ${phone} within ${SMS_TIMEOUT_MS / 1000} s`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The dev server, in its own process group so that every process under it can be stopped at once.
+
+interface DevServer {
+  child: ChildProcess;
+  logFile: string;
+  dataDir: string;
+}
+
+function startDevServer(port: number): DevServer {
+  // 0755: as root, Postgres runs as the `postgres` user, which must be able to enter this folder.
+  const dataDir = mkdtempSync(join(tmpdir(), "clean-care-e2e-"));
+  chmodSync(dataDir, 0o755);
+  const logFile = join(dataDir, "dev.log");
+  const out = openSync(logFile, "a");
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), CLEAN_CARE_DATA_DIR: dataDir, CI: "true" };
+  delete env.DATABASE_URL; // always our own throwaway database
+  const child = spawn("npm", ["run", "dev"], { cwd: REPO, env, detached: true, stdio: ["ignore", out, out] });
+  return { child, logFile, dataDir };
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGINT the whole group (as Ctrl-C would), then SIGKILL whatever is left after 20 s. */
+async function stopDevServer(server: DevServer): Promise<boolean> {
+  const pgid = server.child.pid;
+  if (!pgid || !groupAlive(pgid)) return true;
+  process.kill(-pgid, "SIGINT");
+  const deadline = Date.now() + 20_000;
+  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  if (!groupAlive(pgid)) return true;
+  process.kill(-pgid, "SIGKILL");
+  return false;
+}
+
+async function waitForHealth(server: DevServer): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (server.child.exitCode !== null) throw new Error(`npm run dev exited with code ${server.child.exitCode} before /health answered`);
+    try {
+      const res = await fetch(`${BASE}/health`, { signal: AbortSignal.timeout(3000) });
+      if (res.status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`/health did not answer 200 within ${START_TIMEOUT_MS / 1000} s`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function runFlows(): Promise<void> {
+  await flow("Platform", [
+    ["GET /health → 200 healthy", async () => {
+      const r = await call("GET", "/health");
+      expectStatus(r, 200, "GET /health");
+      expect(r.body?.status === "healthy", `status is ${r.body?.status}`);
+    }],
+    ["GET /api/v1/openapi.json → 200", async () => {
+      const r = await call("GET", "/api/v1/openapi.json");
+      expectStatus(r, 200, "GET /api/v1/openapi.json");
+      expect(typeof r.body?.openapi === "string", "no `openapi` field in the document");
+    }],
+  ]);
+
+  // A random valid number: 017 + 8 digits, sent in local form and expected back as +880….
+  const local = `017${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+  const phone = `+88${local}`;
+  const password = `E2e-${Math.random().toString(36).slice(2, 10)}`;
+  let userId = "";
+  let code = "";
+  let access = "";
+  let refresh = "";
+  let rotated = "";
+
+  await flow(`Auth under /api/…/ (trailing slash), new user ${phone}`, [
+    ["POST /api/auth/register/ → 201", async () => {
+      const r = await call("POST", "/api/auth/register/", { json: { name: "E2E Citizen", phone: local, password } });
+      expectStatus(r, 201, "register");
+    }],
+    ["registration SMS arrives in the dev outbox with a 6-digit code", async () => {
+      code = await waitForSms(phone);
+    }],
+    ["POST /api/auth/verify-otp/ → 200 with tokens and user", async () => {
+      const r = await call("POST", "/api/auth/verify-otp/", { json: { phone, otp_code: code } });
+      expectStatus(r, 200, "verify-otp");
+      expect(r.body?.access_token && r.body?.refresh_token, "access_token/refresh_token missing");
+      expect(r.body?.user?.phone === phone, `user.phone is ${r.body?.user?.phone}`);
+      userId = r.body.user.id;
+    }],
+    ["POST /api/auth/login/ → 200", async () => {
+      const r = await call("POST", "/api/auth/login/", { json: { phone, password } });
+      expectStatus(r, 200, "login");
+      expect(r.body?.access_token && r.body?.refresh_token && r.body?.user, "access_token/refresh_token/user missing");
+      ({ access_token: access, refresh_token: refresh } = r.body);
+    }],
+    ["GET /api/auth/me/ → 200, same user", async () => {
+      const r = await call("GET", "/api/auth/me/", { token: access });
+      expectStatus(r, 200, "me");
+      expect(r.body?.id === userId && r.body?.phone === phone, `me is ${r.body?.id} ${r.body?.phone}, expected ${userId}`);
+    }],
+    ["POST /api/auth/refresh/ → 200 {access, refresh}", async () => {
+      const r = await call("POST", "/api/auth/refresh/", { json: { refresh } });
+      expectStatus(r, 200, "refresh");
+      expect(r.body?.access && r.body?.refresh && r.body.refresh !== refresh, "access/refresh missing or not rotated");
+      rotated = r.body.refresh;
+    }],
+    ["POST /api/auth/logout/ → 200", async () => {
+      const r = await call("POST", "/api/auth/logout/", { json: { refresh_token: rotated } });
+      expectStatus(r, 200, "logout");
+    }],
+    ["refresh with the logged-out token → 401", async () => {
+      const r = await call("POST", "/api/auth/refresh/", { json: { refresh: rotated } });
+      expectStatus(r, 401, "refresh after logout");
+    }],
+  ]);
+
+  if (!userId) {
+    console.log("\nAuth under /api/v1/… (no trailing slash)\n  - skipped: no verified user from the flow above");
+    skipped += 4;
+  } else {
+    await flow("Auth under /api/v1/… (no trailing slash), same user", [
+      ["POST /api/v1/auth/login → 200", async () => {
+        const r = await call("POST", "/api/v1/auth/login", { json: { phone: local, password } });
+        expectStatus(r, 200, "login");
+        ({ access_token: access, refresh_token: refresh } = r.body ?? {});
+        expect(access && refresh, "access_token/refresh_token missing");
+      }],
+      ["GET /api/v1/auth/me → 200, same user", async () => {
+        const r = await call("GET", "/api/v1/auth/me", { token: access });
+        expectStatus(r, 200, "me");
+        expect(r.body?.id === userId, `me.id is ${r.body?.id}, expected ${userId}`);
+      }],
+      ["POST /api/v1/auth/refresh → 200 {access, refresh}", async () => {
+        const r = await call("POST", "/api/v1/auth/refresh", { json: { refresh } });
+        expectStatus(r, 200, "refresh");
+        expect(r.body?.access && r.body?.refresh, "access/refresh missing");
+        rotated = r.body.refresh;
+      }],
+      ["POST /api/v1/auth/logout → 200", async () => {
+        const r = await call("POST", "/api/v1/auth/logout", { json: { refresh_token: rotated } });
+        expectStatus(r, 200, "logout");
+      }],
+    ]);
+  }
+
+  await flow("Seed", [
+    ["seeded citizen +8801711000001 logs in (seed's Node PBKDF2 hash matches the worker's)", async () => {
+      const r = await call("POST", "/api/v1/auth/login", { json: { phone: "+8801711000001", password: "Citizen@2026" } });
+      expectStatus(r, 200, "login");
+    }],
+  ]);
+}
+
+async function main(): Promise<number> {
+  const port = await freePort();
+  BASE = `http://127.0.0.1:${port}`;
+  console.log(`e2e: starting \`npm run dev\` on ${BASE}`);
+  const server = startDevServer(port);
+  const interrupted = async () => {
+    await stopDevServer(server);
+    process.exit(130);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+
+  let ok = false;
+  let clean = false;
+  try {
+    const started = Date.now();
+    await waitForHealth(server);
+    console.log(`e2e: dev server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s (data: ${server.dataDir})`);
+    await runFlows();
+    ok = failed === 0 && skipped === 0;
+  } catch (err) {
+    failed++;
+    console.log(`✗ ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    clean = await stopDevServer(server);
+    if (!clean) console.log("e2e: the dev server did not stop within 20 s after SIGINT; killed its process group");
+    if (!ok || !clean) {
+      console.log(`\n--- npm run dev output (${server.logFile}) ---\n${readFileSync(server.logFile, "utf8").split("\n").slice(-80).join("\n")}`);
+    }
+    // Keep the data dir of a failed run for a look; a passing run leaves nothing behind.
+    if (ok && clean) rmSync(server.dataDir, { recursive: true, force: true });
+    else console.log(`e2e: kept ${server.dataDir} for inspection`);
+    if (skipped) console.log(`e2e: ${skipped} skipped (after a failed step)`);
+    console.log(`e2e: ${passed} passed, ${failed} failed`);
+  }
+  return ok && clean ? 0 : 1;
+}
+
+main().then((code) => process.exit(code));
