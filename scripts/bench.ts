@@ -32,14 +32,14 @@ interface Reply {
   statements?: number;
 }
 
-async function http(method: string, path: string, options: { json?: unknown; token?: string } = {}): Promise<Reply> {
+async function http(method: string, path: string, options: { json?: unknown; form?: FormData; token?: string } = {}): Promise<Reply> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (options.json !== undefined) headers["content-type"] = "application/json";
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const res = await fetch(BASE_URL + path, {
     method,
     headers,
-    body: options.json === undefined ? undefined : JSON.stringify(options.json),
+    body: options.form ?? (options.json === undefined ? undefined : JSON.stringify(options.json)),
     signal: AbortSignal.timeout(30_000),
   });
   const text = await res.text();
@@ -59,9 +59,40 @@ function must(reply: Reply, status: number, what: string): Reply {
   return reply;
 }
 
-async function login(): Promise<{ access: string; refresh: string }> {
-  const r = must(await http("POST", "/api/v1/auth/login", { json: CITIZENS[0] }), 200, "login as seeded citizen");
+async function login(citizen = CITIZENS[0]!): Promise<{ access: string; refresh: string }> {
+  const r = must(await http("POST", "/api/v1/auth/login", { json: citizen }), 200, "login as seeded citizen");
   return { access: r.body.access_token, refresh: r.body.refresh_token };
+}
+
+/** A small PNG-signed file: the API recognises images by their first bytes. */
+function photo(name: string): File {
+  const bytes = new Uint8Array(4096);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return new File([bytes], name, { type: "image/png" });
+}
+
+const complaintJson = (n: number) => ({
+  title: `Bench complaint ${n}`,
+  description: "Garbage has not been collected this week.",
+  category: "waste_management",
+  location: "Dhanmondi, Dhaka",
+  latitude: 23.74 + (n % 100) / 10_000,
+  longitude: 90.37 + (n % 100) / 10_000,
+});
+
+/**
+ * Makes sure the bench citizen has at least 20 complaints with two photos each, so the list
+ * scenario reads full pages with photos and people (created once; later runs reuse them).
+ */
+async function ensureComplaintsWithPhotos(token: string): Promise<void> {
+  const existing = must(await http("GET", "/api/v1/complaints?search=Bench%20photos&page_size=1", { token }), 200, "count bench complaints");
+  for (let n = existing.body.count; n < 20; n++) {
+    const form = new FormData();
+    for (const [key, value] of Object.entries({ ...complaintJson(n), title: `Bench photos ${n}` })) form.append(key, String(value));
+    form.append("images", photo("a.png"));
+    form.append("images", photo("b.png"));
+    must(await http("POST", "/api/v1/complaints", { form, token }), 201, "create a complaint with photos");
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,19 +120,35 @@ const SCENARIOS: Scenario<unknown>[] = [
   scenario({
     name: "me",
     description: "GET /api/v1/auth/me with a Bearer token",
-    setup: login,
+    setup: () => login(),
     request: async (s) => must(await http("GET", "/api/v1/auth/me", { token: s.access }), 200, "me"),
   }),
   scenario({
     name: "refresh",
     description: "POST /api/v1/auth/refresh; each worker follows its own rotation chain",
-    setup: login,
+    setup: () => login(),
     request: async (s) => {
       // Rotation: only the newest refresh token of a chain is valid (reusing an old one kills the family).
       const r = must(await http("POST", "/api/v1/auth/refresh", { json: { refresh: s.refresh } }), 200, "refresh");
       s.refresh = r.body.refresh;
       return r;
     },
+  }),
+  scenario({
+    name: "complaints-list",
+    description: "GET /api/v1/complaints?page_size=20 (a full page, each with 2 photos, owner and assignee)",
+    setup: async (worker) => {
+      const session = await login(CITIZENS[1]!);
+      if (worker === 0) await ensureComplaintsWithPhotos(session.access);
+      return session;
+    },
+    request: async (s) => must(await http("GET", "/api/v1/complaints?page_size=20", { token: s.access }), 200, "list complaints"),
+  }),
+  scenario({
+    name: "complaints-create",
+    description: "POST /api/v1/complaints (JSON; tracking number, history, duplicate search)",
+    setup: async (worker) => ({ ...(await login(CITIZENS[2]!)), n: worker * 1_000_000 }),
+    request: async (s) => must(await http("POST", "/api/v1/complaints", { json: complaintJson(s.n++), token: s.access }), 201, "create complaint"),
   }),
 ];
 
