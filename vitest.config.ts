@@ -1,8 +1,8 @@
 /**
  * The suite runs inside workerd (vitest-pool-workers) with the real bindings from wrangler.toml
  * (R2, Queues, Durable Objects, local), against a real PostgreSQL reached through the Neon driver
- * and the local relay. test/global-setup.ts starts the database, relay and the fake SMS gateway in
- * Node and provides their addresses; they become the worker's variables here.
+ * and the local relay. test/node/global-setup.ts starts the database, relay, the fake SMS gateway and
+ * the bKash sandbox in Node and provides their addresses; they become the worker's variables here.
  */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -23,6 +23,11 @@ export default defineConfig({
           SMS_PROVIDER: "outbox",
           FAKE_SMS_GATEWAY_URL: inject("fakeSmsGatewayUrl"),
           CORS_ORIGINS: "https://app.cleancare.test",
+          ...inject("bkashVars"),
+          BKASH_SANDBOX_URL: inject("bkashSandboxUrl"),
+          // Short, so that "slow gateway" tests time out quickly; real bKash calls get 30 s.
+          PAYMENT_GATEWAY_TIMEOUT_MS: "2500",
+          PAYMENT_RETURN_URL: "cleancare://payments/result",
         },
       },
     })),

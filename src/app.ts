@@ -16,7 +16,9 @@ import { complaintsRouter } from "./modules/complaints/complaints.index";
 import { devRouter } from "./modules/dev/dev.index";
 import { docsRouter } from "./modules/docs/docs.index";
 import { healthRouter } from "./modules/health/health.index";
+import { donationsRouter } from "./modules/donations/donations.index";
 import { metaRouter } from "./modules/meta/meta.index";
+import { paymentsRouter } from "./modules/payments/payments.index";
 import { mediaRouter, usersRouter } from "./modules/users/users.index";
 
 export const API_PREFIX = "/api/v1";
@@ -48,6 +50,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, usersRouter);
   app.route(API_PREFIX, mediaRouter);
   app.route(API_PREFIX, complaintsRouter);
+  app.route(API_PREFIX, paymentsRouter);
+  app.route(API_PREFIX, donationsRouter);
   app.route(API_PREFIX, devRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

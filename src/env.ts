@@ -23,6 +23,20 @@ export const configSchema = z.object({
   SSLWIRELESS_SID: z.string().optional(),
   /** Absolute origin used in links we hand out (media URLs); defaults to the request's origin. */
   PUBLIC_BASE_URL: z.string().url().optional(),
+  /**
+   * bKash Tokenized Checkout. Base URL up to the version, e.g. https://tokenized.pay.bka.sh/v1.2.0-beta
+   * (sandbox: https://tokenized.sandbox.bka.sh/v1.2.0-beta; locally the sandbox in scripts/sandbox).
+   * All five or none: without them `bkash` answers `payment_method_unavailable`.
+   */
+  BKASH_BASE_URL: z.string().url().optional(),
+  BKASH_APP_KEY: z.string().min(1).optional(),
+  BKASH_APP_SECRET: z.string().min(1).optional(),
+  BKASH_USERNAME: z.string().min(1).optional(),
+  BKASH_PASSWORD: z.string().min(1).optional(),
+  /** How long one gateway call may take before we treat it as unanswered (and query instead). */
+  PAYMENT_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(30_000),
+  /** Where a browser returning from the gateway is sent (the app's deep link), with ?payment_id=&status=. */
+  PAYMENT_RETURN_URL: z.string().url().default("cleancare://payments/result"),
   /** `info` logs every request; `warn` only problems. */
   LOG_LEVEL: z.enum(["info", "warn", "error"]).default("info"),
 });
@@ -50,6 +64,11 @@ export function readConfig(env: Env): AppConfig {
   if (config.SMS_PROVIDER === "sslwireless") {
     const missing = (["SSLWIRELESS_API_URL", "SSLWIRELESS_API_TOKEN", "SSLWIRELESS_SID"] as const).filter((k) => !config[k]);
     if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when SMS_PROVIDER=sslwireless`));
+  }
+  const bkash = ["BKASH_BASE_URL", "BKASH_APP_KEY", "BKASH_APP_SECRET", "BKASH_USERNAME", "BKASH_PASSWORD"] as const;
+  const bkashMissing = bkash.filter((k) => !config[k]);
+  if (bkashMissing.length > 0 && bkashMissing.length < bkash.length) {
+    throw new ConfigError(bkashMissing.map((k) => `${k}: required when any BKASH_* setting is present`));
   }
   cache.set(env, config);
   return config;

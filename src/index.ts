@@ -1,9 +1,13 @@
 /**
  * The Worker entry: `fetch` serves the REST API, `queue` dispatches each batch to the consumer of
- * its queue, and the Durable Object classes are re-exported for their bindings.
+ * its queue, `scheduled` runs the cron jobs (payment reconciliation), and the Durable Object classes
+ * are re-exported for their bindings.
  */
+import { consumePaymentCallbackDeadLetters, consumePaymentCallbacks } from "../queues/payment-callbacks";
 import { consumeSms, consumeSmsDeadLetters } from "../queues/sms";
 import { createApp, normalizeRequest } from "./app";
+import { createServiceContext } from "./context";
+import { reconcileStalePayments } from "./modules/payments/reconciliation.service";
 
 const app = createApp();
 
@@ -11,6 +15,8 @@ const app = createApp();
 const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) => Promise<void>> = {
   "clean-care-sms": consumeSms,
   "clean-care-sms-dlq": consumeSmsDeadLetters,
+  "clean-care-payment-callbacks": consumePaymentCallbacks,
+  "clean-care-payment-callbacks-dlq": consumePaymentCallbackDeadLetters,
 };
 
 export default {
@@ -25,5 +31,14 @@ export default {
       return;
     }
     await consume(batch, env, ctx);
+  },
+  /** Every cron trigger in wrangler.toml: one job today, payment reconciliation. */
+  async scheduled(_controller, env) {
+    const services = createServiceContext(env);
+    try {
+      await reconcileStalePayments(services);
+    } finally {
+      await services.close();
+    }
   },
 } satisfies ExportedHandler<Env>;

@@ -18,6 +18,10 @@ export const statusByCode = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** A well-formed request for a payment method that has no configured gateway (yet). */
+  payment_method_unavailable: 422,
+  /** The payment gateway refused the request (create or refund) for a reason of its own. */
+  payment_declined: 422,
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,

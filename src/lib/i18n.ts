@@ -31,7 +31,22 @@ const messages = {
   phone_taken: { en: "An account with this phone number already exists.", bn: "এই ফোন নম্বরে ইতিমধ্যে একটি অ্যাকাউন্ট আছে।" },
   email_taken: { en: "An account with this email already exists.", bn: "এই ইমেইলে ইতিমধ্যে একটি অ্যাকাউন্ট আছে।" },
   wrong_password: { en: "The current password is incorrect.", bn: "বর্তমান পাসওয়ার্ড সঠিক নয়।" },
+  payment_method_unavailable: {
+    en: "This payment method is not available yet. Please choose another one.",
+    bn: "এই পেমেন্ট পদ্ধতি এখনও চালু হয়নি। অন্য একটি পদ্ধতি বেছে নিন।",
+  },
+  payment_declined: { en: "The payment gateway declined the request.", bn: "পেমেন্ট গেটওয়ে অনুরোধটি গ্রহণ করেনি।" },
+  payment_gateway_unavailable: {
+    en: "The payment gateway is not answering. Please try again shortly.",
+    bn: "পেমেন্ট গেটওয়ে সাড়া দিচ্ছে না। একটু পরে আবার চেষ্টা করুন।",
+  },
+  payment_not_refundable: { en: "Only a completed payment can be refunded.", bn: "শুধু সম্পন্ন পেমেন্ট ফেরত দেওয়া যায়।" },
+  refund_in_progress: {
+    en: "Another refund of this payment is still being processed. Try again in a minute.",
+    bn: "এই পেমেন্টের আরেকটি ফেরত প্রক্রিয়াধীন। এক মিনিট পরে আবার চেষ্টা করুন।",
+  },
   // Success notices
+  payment_callback_received: { en: "Callback received; the payment is being verified.", bn: "কলব্যাক পাওয়া গেছে; পেমেন্ট যাচাই করা হচ্ছে।" },
   registered: { en: "Registered. A verification code was sent by SMS.", bn: "নিবন্ধন সম্পন্ন। যাচাইকরণ কোড SMS এ পাঠানো হয়েছে।" },
   verified: { en: "Phone number verified.", bn: "ফোন নম্বর যাচাই করা হয়েছে।" },
   otp_sent: { en: "If the number can receive a code, it has been sent.", bn: "নম্বরটি কোড পাওয়ার যোগ্য হলে কোড পাঠানো হয়েছে।" },

@@ -18,6 +18,7 @@ const errorDescriptions: Record<number, string> = {
   409: "Conflicts with the current state",
   413: "Too large",
   415: "Unsupported media type",
+  422: "Understood but not possible now (`payment_method_unavailable`, `payment_declined`)",
   429: "Rate limited (see Retry-After)",
   503: "A dependency is down",
 };

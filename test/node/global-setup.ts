@@ -1,7 +1,7 @@
 /**
  * Runs in Node before the suite: a throwaway embedded PostgreSQL (fresh data dir, migrated), the
- * WebSocket relay in front of it, and a fake SSL Wireless gateway. Their addresses are provided to
- * the workerd side through `inject`.
+ * WebSocket relay in front of it, a fake SSL Wireless gateway and the bKash sandbox. Their addresses
+ * are provided to the workerd side through `inject`.
  */
 import { mkdtempSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +10,7 @@ import type { TestProject } from "vitest/node";
 import { applyMigrations } from "../../scripts/lib/migrate";
 import { startPostgres } from "../../scripts/lib/postgres";
 import { startRelay } from "../../scripts/lib/relay";
+import { startBkashSandbox } from "../../scripts/sandbox/bkash-sandbox";
 import { startFakeSslWireless } from "./fake-sslwireless";
 
 declare module "vitest" {
@@ -17,6 +18,8 @@ declare module "vitest" {
     databaseUrl: string;
     relayAddress: string;
     fakeSmsGatewayUrl: string;
+    bkashSandboxUrl: string;
+    bkashVars: Record<string, string>;
   }
 }
 
@@ -34,12 +37,16 @@ export default async function setup(project: TestProject) {
   await applyMigrations(db.url);
   const relay = await startRelay({ host: db.host, port: db.port });
   const sms = await startFakeSslWireless();
+  const bkash = await startBkashSandbox();
 
   project.provide("databaseUrl", db.url);
   project.provide("relayAddress", relay.address);
   project.provide("fakeSmsGatewayUrl", sms.url);
+  project.provide("bkashSandboxUrl", bkash.url);
+  project.provide("bkashVars", bkash.workerVars());
 
   return async () => {
+    await bkash.close();
     await sms.close();
     await relay.close();
     await db.stop();
