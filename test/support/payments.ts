@@ -126,12 +126,23 @@ export function callbackMessage(job: Omit<PaymentCallbackJob, "received_at" | "g
   return { id, timestamp: new Date(), attempts, body: { gateway: "bkash", received_at: new Date().toISOString(), ...job } };
 }
 
-/** Runs the worker's queue handler on one batch, as the Queues runtime would, and returns the ack/retry result. */
+/**
+ * Runs the worker's queue handler on one batch, as the Queues runtime would, and returns the
+ * ack/retry result plus the delay each retried message asked for.
+ */
 export async function consume(queue: string, messages: ReturnType<typeof callbackMessage>[]) {
   const batch = createMessageBatch(queue, messages);
+  const delays: Record<string, number | undefined> = {};
+  for (const m of batch.messages) {
+    const retry = m.retry.bind(m);
+    m.retry = (options?: QueueRetryOptions) => {
+      delays[m.id] = options?.delaySeconds;
+      retry(options);
+    };
+  }
   const ctx = createExecutionContext();
   await worker.queue(batch, env, ctx);
-  return { batch, result: await getQueueResult(batch, ctx) };
+  return { batch, result: await getQueueResult(batch, ctx), delays };
 }
 
 /** SMS the outbox provider "sent" to a phone (newest first). */
