@@ -4,5 +4,11 @@ declare namespace Cloudflare {
     FAKE_SMS_GATEWAY_URL: string;
     /** Origin of the bKash sandbox (scripts/sandbox/bkash-sandbox.ts), for its /__control endpoints. */
     BKASH_SANDBOX_URL: string;
+    /** Set from the sandbox by vitest.config.ts (in production: `wrangler secret put`, see docs/payments.md). */
+    BKASH_BASE_URL?: string;
+    BKASH_APP_KEY?: string;
+    BKASH_APP_SECRET?: string;
+    BKASH_USERNAME?: string;
+    BKASH_PASSWORD?: string;
   }
 }

@@ -162,3 +162,14 @@ export async function settledSms(phone: string, count: number, timeoutMs = 10_00
   await new Promise((r) => setTimeout(r, 1500));
   return smsTo(phone);
 }
+
+/** A payment the customer paid and the consumer settled (driven directly, without waiting for the queue). */
+export async function completedPayment(token: string, body: Record<string, unknown> = {}) {
+  const started = await startPayment(token, body);
+  const gatewayId = await gatewayIdOf(started.payment_id);
+  await payAtGateway(started.bkash_url!, "success");
+  await consume(CALLBACK_QUEUE, [callbackMessage({ payment_id: gatewayId, status: "success" })]);
+  const row = await paymentRow(started.payment_id);
+  expect(row.status).toBe("completed");
+  return { ...started, gatewayId, row };
+}
