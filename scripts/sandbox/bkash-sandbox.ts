@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { checkoutPage, messagePage } from "./checkout-page";
-import { ERRORS, Ledger, type Json, type Merchant } from "./bkash-ledger";
+import { error, ERRORS, Ledger, type Json, type Merchant } from "./bkash-ledger";
 
 export type { Merchant } from "./bkash-ledger";
 
@@ -36,9 +36,9 @@ export type Operation = "grant" | "refresh" | "create" | "execute" | "query" | "
  * A simulated misbehaviour. Matches calls by operation ("*" = any), payment and merchant; applies
  * `times` times (null: until removed). `delay_ms` holds the answer back (a slow gateway: the call
  * still takes effect, later). `fail` answers instead: HTTP 500, bKash maintenance (statusCode
- * "503"), or — for execute — 2062 "already completed" (the payment is completed first, as when an
- * earlier execute of ours went through). `apply: "after"` fails only once the call took effect
- * (a lost answer).
+ * "503"), any bKash error code ("error:2023"), or — for execute — 2062 "already completed" (the
+ * payment is completed first, as when an earlier execute of ours went through). `apply: "after"`
+ * fails only once the call took effect (a lost answer).
  */
 export interface Fault {
   id: string;
@@ -46,7 +46,7 @@ export interface Fault {
   payment_id?: string;
   app_key?: string;
   delay_ms: number;
-  fail?: "http_500" | "maintenance" | "answer_2062";
+  fail?: "http_500" | "maintenance" | "answer_2062" | `error:${string}`;
   apply: "before" | "after";
   remaining: number | null;
 }
@@ -65,7 +65,7 @@ export interface RecordedCall {
 
 const CONTROL_HELP = {
   "GET /__control": "this help",
-  "POST /__control/faults": "{operation?: grant|refresh|create|execute|query|refund|refund_status|*, payment_id?, app_key?, delay_ms?, fail?: http_500|maintenance|answer_2062, apply?: before|after, times?: n|null} → {id}",
+  "POST /__control/faults": "{operation?: grant|refresh|create|execute|query|refund|refund_status|*, payment_id?, app_key?, delay_ms?, fail?: http_500|maintenance|answer_2062|error:<code>, apply?: before|after, times?: n|null} → {id}",
   "DELETE /__control/faults?payment_id=&id=": "remove faults (all without filters)",
   "GET /__control/calls?payment_id=&operation=&app_key=&since=": "calls the sandbox answered, oldest first (secrets redacted)",
   "GET /__control/payments/<paymentID>": "the sandbox's view of a payment (state, trxID, refunds)",
@@ -129,15 +129,21 @@ export async function startBkashSandbox(options: SandboxOptions = {}): Promise<B
     const paymentId = typeof body.paymentID === "string" ? body.paymentID : undefined;
     const fault = takeFault(operation, paymentId, appKey ?? (body.app_key as string | undefined));
     if (fault?.delay_ms) await sleep(fault.delay_ms);
+    const failure = (fail: NonNullable<Fault["fail"]>) =>
+      fail === "http_500"
+        ? { http: 500, body: { message: "Internal Server Error" } }
+        : fail.startsWith("error:")
+          ? { http: 200, body: simulatedError(fail.slice("error:".length)) }
+          : { http: 200, body: ERRORS.maintenance() };
     let answer: { http: number; body: Json };
     if (fault?.fail && fault.apply === "before" && fault.fail !== "answer_2062") {
-      answer = fault.fail === "http_500" ? { http: 500, body: { message: "Internal Server Error" } } : { http: 200, body: ERRORS.maintenance() };
+      answer = failure(fault.fail);
     } else {
       answer = run();
       if (fault?.fail === "answer_2062" && operation === "execute" && (answer.body.statusCode === "0000" || answer.body.statusCode === "2062")) {
         answer = { http: 200, body: ERRORS.alreadyCompleted() };
-      } else if (fault?.fail && fault.apply === "after") {
-        answer = fault.fail === "http_500" ? { http: 500, body: { message: "Internal Server Error" } } : { http: 200, body: ERRORS.maintenance() };
+      } else if (fault?.fail && fault.fail !== "answer_2062" && fault.apply === "after") {
+        answer = failure(fault.fail);
       }
     }
     const resultPaymentId = paymentId ?? (typeof answer.body.paymentID === "string" ? answer.body.paymentID : undefined);
@@ -304,6 +310,14 @@ export async function startBkashSandbox(options: SandboxOptions = {}): Promise<B
         server.close(() => resolve());
       }),
   };
+}
+
+/** A bKash error answer for a code: the sandbox's own message when it knows the code. */
+function simulatedError(code: string): Json {
+  const known = Object.values(ERRORS)
+    .map((make) => make())
+    .find((e) => e.statusCode === code);
+  return known ?? error(code, code === "2023" ? "Insufficient Balance" : "Simulated error");
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -6,7 +6,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, SELF } from "cloudflare:test";
 import { eq, sql } from "drizzle-orm";
 import { expect } from "vitest";
-import { paymentLogs, payments } from "../../src/db/schema";
+import { donationProjects, paymentLogs, payments } from "../../src/db/schema";
 import worker from "../../src/index";
 import type { PaymentCallbackJob } from "../../src/modules/payments/callbacks.service";
 import { withServices } from "./factories";
@@ -172,4 +172,21 @@ export async function completedPayment(token: string, body: Record<string, unkno
   const row = await paymentRow(started.payment_id);
   expect(row.status).toBe("completed");
   return { ...started, gatewayId, row };
+}
+
+/** A donation project straight in the database (names are unique: a random suffix keeps test files apart). */
+export async function createProject(options: { name?: string; goal?: string; active?: boolean } = {}) {
+  const [row] = await withServices(({ db }) =>
+    db
+      .insert(donationProjects)
+      .values({
+        name: options.name ?? `Test project ${crypto.randomUUID().slice(0, 8)}`,
+        nameBn: "পরীক্ষা প্রকল্প",
+        description: "A project for tests",
+        goalAmount: options.goal ?? "100000.00",
+        isActive: options.active ?? true,
+      })
+      .returning(),
+  );
+  return row!;
 }

@@ -4,9 +4,10 @@
  * app's return redirect, bad input and unavailable methods, lists, and who may see what.
  */
 import { eq, sql } from "drizzle-orm";
-import { SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { payments } from "../../db/schema";
+import worker from "../../index";
 import { signedIn, withServices } from "../../../test/support/factories";
 import { api, BASE, statementCount } from "../../../test/support/http";
 import { followToCallback, gatewayIdOf, payAtGateway, paymentRow, sandbox, settledSms, startPayment, waitForSettled } from "../../../test/support/payments";
@@ -97,6 +98,28 @@ describe("POST /payments/process", () => {
     expect(res.status).toBe(422);
     expect(res.body).toEqual({ code: "payment_method_unavailable", error: "এই পেমেন্ট পদ্ধতি এখনও চালু হয়নি। অন্য একটি পদ্ধতি বেছে নিন।" });
     expect(await paymentsOf(user.id)).toEqual([]);
+  });
+
+  it("a create bKash declines is 422 payment_declined, and the payment is kept as failed with bKash's reason", async () => {
+    // A merchant account of its own, so the one-shot fault cannot hit another test file's create.
+    const m = { app_key: `key-${crypto.randomUUID()}`, app_secret: "s", username: "u", password: "p" };
+    await sandbox.addMerchant(m);
+    await sandbox.fault({ operation: "create", app_key: m.app_key, fail: "error:2023", times: 1 });
+    const merchantEnv = { ...env, BKASH_APP_KEY: m.app_key, BKASH_APP_SECRET: m.app_secret, BKASH_USERNAME: m.username, BKASH_PASSWORD: m.password } as Env;
+    const { user, access } = await signedIn();
+    const res = await worker.fetch!(
+      new Request(`${BASE}/api/v1/payments/process`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${access}`, "content-type": "application/json" },
+        body: JSON.stringify({ service_type: "holding_tax", amount: "500.00", payment_method: "bkash" }),
+      }),
+      merchantEnv,
+      createExecutionContext(),
+    );
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({ code: "payment_declined", error: "The payment gateway declined the request." });
+    const [row] = await paymentsOf(user.id);
+    expect(row).toMatchObject({ status: "failed", gatewayPaymentId: null, failureReason: "The gateway declined: 2023 Insufficient Balance" });
   });
 
   it("needs a signed-in user", async () => {
