@@ -14,6 +14,8 @@
  * per worker, untimed (log in, create fixtures), and `request` is the one timed request.
  */
 
+import { paymentScenarios } from "./bench-payments";
+
 const BASE_URL = (process.env.BASE_URL ?? "http://127.0.0.1:8787").replace(/\/+$/, "");
 const CONCURRENCY = positiveInt("BENCH_CONCURRENCY", 8);
 const SECONDS = positiveInt("BENCH_SECONDS", 10);
@@ -150,6 +152,8 @@ const SCENARIOS: Scenario<unknown>[] = [
     setup: async (worker) => ({ ...(await login(CITIZENS[2]!)), n: worker * 1_000_000 }),
     request: async (s) => must(await http("POST", "/api/v1/complaints", { json: complaintJson(s.n++), token: s.access }), 201, "create complaint"),
   }),
+  // Needs the worker pointed at the bKash sandbox (docs/payments.md).
+  ...paymentScenarios({ http, must, login: () => login() }).map(scenario),
 ];
 
 // ---------------------------------------------------------------------------------------------

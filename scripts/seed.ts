@@ -1,13 +1,15 @@
 /**
- * Idempotent development seed: staff and citizen accounts with known passwords, and Dhaka wards
- * when a `wards` table exists. Re-running changes nothing (INSERT … ON CONFLICT DO NOTHING; an
- * account that already exists keeps its password even if it was changed through the API).
+ * Idempotent development seed: staff and citizen accounts with known passwords, Dhaka wards
+ * when a `wards` table exists, and donation projects (scripts/lib/seed-donation-projects.ts).
+ * Re-running changes nothing (INSERT … ON CONFLICT DO NOTHING; an account that already exists
+ * keeps its password even if it was changed through the API).
  *
  *   npm run db:seed            (needs DATABASE_URL; `npm run dev` runs it by itself)
  */
 import { pbkdf2Sync, randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
+import { seedDonationProjects } from "./lib/seed-donation-projects";
 
 /** Development passwords. They are printed by `npm run dev` and written in the README. */
 export const STAFF_PASSWORD = "CleanCare@2026";
@@ -52,6 +54,7 @@ export const DHAKA_WARDS = Array.from({ length: 75 }, (_, i) => {
 export interface SeedResult {
   usersCreated: number;
   wardsCreated: number | null; // null: no (seedable) `wards` table
+  donationProjectsCreated: number | null; // null: no `donation_projects` table
 }
 
 export async function seed(databaseUrl: string): Promise<SeedResult> {
@@ -72,7 +75,7 @@ export async function seed(databaseUrl: string): Promise<SeedResult> {
       );
       usersCreated += inserted.rowCount ?? 0;
     }
-    return { usersCreated, wardsCreated: await seedWards(client) };
+    return { usersCreated, wardsCreated: await seedWards(client), donationProjectsCreated: await seedDonationProjects(client) };
   } finally {
     await client.end();
   }
@@ -122,7 +125,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   }
   seed(url).then(
     (r) => {
-      console.log(`db:seed: ${r.usersCreated} user(s) created${r.wardsCreated === null ? "" : `, ${r.wardsCreated} ward(s) created`} (existing rows left as they are).`);
+      const projects = r.donationProjectsCreated === null ? "" : `, ${r.donationProjectsCreated} donation project(s) created`;
+      console.log(`db:seed: ${r.usersCreated} user(s) created${r.wardsCreated === null ? "" : `, ${r.wardsCreated} ward(s) created`}${projects} (existing rows left as they are).`);
     },
     (err: unknown) => {
       console.error(`db:seed failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -39,14 +39,13 @@ export interface BkashConfig {
 }
 
 export const BKASH_SUCCESS = "0000";
-/** Known error codes the engine reasons about (the rest are passed through as rejections). */
-export const BKASH_CODES = {
-  invalidPaymentState: "2056",
-  alreadyCompleted: "2062",
-  transactionCompleted: "2068",
-  transactionCancelled: "2069",
-  maintenance: "503",
-} as const;
+/**
+ * "503" is maintenance: an outage (GatewayUnavailableError, retried), not an answer. Every other
+ * code is a rejection the engine receives as a value; for execute — 2056 invalid payment state,
+ * 2062 already completed, 2068/2069 transaction already completed/cancelled — it then queries the
+ * payment's status and decides from that, so no code needs a special case of its own.
+ */
+const MAINTENANCE = "503";
 
 /**
  * id_tokens are cached per isolate as plain values (never an I/O object: Workers forbid sharing
@@ -262,7 +261,7 @@ export class BkashGateway implements PaymentGateway {
     }
     const statusCode = parsed ? (str(parsed.statusCode) ?? str(parsed.errorCode)) : undefined;
     const unavailable =
-      httpStatus >= 500 ? `HTTP ${httpStatus}` : !parsed ? `HTTP ${httpStatus} with a non-JSON answer` : statusCode === BKASH_CODES.maintenance ? "maintenance (503)" : undefined;
+      httpStatus >= 500 ? `HTTP ${httpStatus}` : !parsed ? `HTTP ${httpStatus} with a non-JSON answer` : statusCode === MAINTENANCE ? "maintenance (503)" : undefined;
     await this.log({
       ...record,
       httpStatus,

@@ -53,10 +53,6 @@ function build(services: ServiceContext, method: GatewayName): PaymentGateway | 
   return undefined;
 }
 
-export function isGatewayAvailable(services: ServiceContext, method: GatewayName): boolean {
-  return method === "bkash" && Boolean(services.config.BKASH_BASE_URL);
-}
-
 export function gatewayFor(services: ServiceContext, method: string): PaymentGateway {
   let gateways = perContext.get(services);
   if (!gateways) perContext.set(services, (gateways = new Map()));
