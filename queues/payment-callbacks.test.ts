@@ -88,7 +88,10 @@ describe("exactly once", () => {
     const { result } = await consume(CALLBACK_QUEUE, [callbackMessage({ payment_id: p.gatewayId, status: "cancel" })]);
     expect(result.explicitAcks).toHaveLength(1);
     expect((await paymentRow(p.payment_id)).status).toBe("completed");
-    // settled payments are not even asked about again
+    // settled payments are not even asked about again, and a redirect arriving now is not even queued
+    const again = await SELF.fetch(p.callback, { redirect: "manual" });
+    expect(again.headers.get("location")).toBe(`cleancare://payments/result?payment_id=${p.payment_id}&status=success`);
+    await new Promise((r) => setTimeout(r, 1_500)); // past the consumer's batch window
     expect(await sandbox.calls({ payment_id: p.gatewayId })).toHaveLength(before.length);
   });
 });

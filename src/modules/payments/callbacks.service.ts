@@ -10,7 +10,7 @@ import type { ServiceContext } from "../../context";
 import type { Queryable } from "../../db/client";
 import { paymentLogs, payments } from "../../db/schema";
 import type { PaymentRow } from "../../db/types";
-import { settlePayment } from "./settlement.service";
+import { OPEN_STATUSES, settlePayment } from "./settlement.service";
 
 export const CALLBACK_STATUSES = ["success", "failure", "cancel"] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
@@ -44,7 +44,8 @@ export async function findPaymentByGatewayId(db: Queryable, gateway: string, gat
 
 /**
  * Hands a callback to the queue. One indexed read finds our payment id (for the app's return link);
- * a callback for a payment we never created is not enqueued at all.
+ * a callback for a payment we never created, or one already settled, needs no verification and is
+ * not enqueued (a storm of duplicate redirects after completion costs one read each).
  */
 export async function receiveCallback(services: ServiceContext, gateway: string, params: { paymentID: string; status: CallbackStatus }): Promise<{ paymentId?: string }> {
   const payment = await findPaymentByGatewayId(services.db, gateway, params.paymentID);
@@ -52,8 +53,10 @@ export async function receiveCallback(services: ServiceContext, gateway: string,
     console.warn(JSON.stringify({ level: "warn", msg: "callback for an unknown payment", gateway, gateway_payment_id: params.paymentID }));
     return {};
   }
-  const job: PaymentCallbackJob = { gateway, payment_id: params.paymentID, status: params.status, received_at: new Date().toISOString() };
-  await services.env.PAYMENT_CALLBACK_QUEUE.send(job, { contentType: "json" });
+  if ((OPEN_STATUSES as readonly string[]).includes(payment.status)) {
+    const job: PaymentCallbackJob = { gateway, payment_id: params.paymentID, status: params.status, received_at: new Date().toISOString() };
+    await services.env.PAYMENT_CALLBACK_QUEUE.send(job, { contentType: "json" });
+  }
   return { paymentId: payment.id };
 }
 

@@ -5,7 +5,7 @@ import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { pageEnvelopeSchema, paginationQuery } from "../../lib/pagination";
 import { messageSchema, phoneSchema, uuidParam } from "../../lib/schemas";
 import { callbackParamsSchema } from "./callbacks.service";
-import { paymentMethodSchema, paymentSchema, paymentStartedSchema, PAYMENT_STATUSES, refundSchema } from "./payments.schemas";
+import { PAYMENT_METHODS, paymentMethodSchema, paymentSchema, paymentStartedSchema, PAYMENT_STATUSES, refundSchema } from "./payments.schemas";
 import { DONATION_SERVICE_TYPE } from "./settlement.service";
 
 const tags = ["Payments"];
@@ -44,7 +44,7 @@ export const processPayment = createRoute({
 
 const listQuery = paginationQuery.extend({
   status: z.enum(PAYMENT_STATUSES).optional(),
-  payment_method: z.enum(["bkash", "nagad", "rocket", "upay", "card", "bank"]).optional(),
+  payment_method: z.enum(PAYMENT_METHODS).optional(),
   service_type: z.string().trim().toLowerCase().max(50).optional(),
   user_id: z.string().uuid().optional().openapi({ description: "Staff only; ignored for citizens" }),
   search: z.string().trim().min(1).max(100).optional().openapi({ description: "Matches transaction id, gateway transaction id or phone" }),

@@ -74,7 +74,7 @@ export async function settlePayment(services: ServiceContext, payment: PaymentRo
   const context = { paymentId: payment.id };
 
   let claim: Claim | undefined;
-  let executed: Executed = "no";
+  let executed = "no" as Executed; // (set inside execute(); the cast keeps TypeScript from narrowing it to "no")
   /** Executes, turning "no answer" into undefined: the caller then asks with a query. */
   const execute = async (): Promise<GatewayAnswer | undefined> => {
     try {
@@ -125,7 +125,8 @@ export async function settlePayment(services: ServiceContext, payment: PaymentRo
       if (answer?.ok && answer.state.status === "completed") return decide(services, payment, answer.state);
     }
   }
-  if (hint === "check" && Date.now() - payment.createdAt.getTime() > ABANDON_AFTER_MS) {
+  // Given up after a day — unless an execute just went unanswered: that one may still go through.
+  if (hint === "check" && executed !== "unanswered" && Date.now() - payment.createdAt.getTime() > ABANDON_AFTER_MS) {
     return close(services, payment, "failed", "The payment was not completed within 24 hours.", state.raw);
   }
   return leaveOpen(services, payment, claim, claimant, executed);

@@ -59,11 +59,6 @@ interface CachedToken {
 const tokens = new Map<string, CachedToken>();
 export const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
 
-/** Tests only: start from an empty token cache. */
-export function forgetBkashTokens(): void {
-  tokens.clear();
-}
-
 const STATUS: Record<string, GatewayStatus> = {
   Initiated: "initiated",
   Completed: "completed",
