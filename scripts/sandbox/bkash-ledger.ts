@@ -57,6 +57,7 @@ export const ERRORS = {
   invalidAmount: () => error("2006", "Invalid amount"),
   invalidCurrency: () => error("2007", "Invalid currency"),
   invalidIntent: () => error("2008", "Invalid intent"),
+  insufficientBalance: () => error("2023", "Insufficient Balance"),
   refundTooLarge: () => error("2026", "The reversal amount cannot be greater than the original transaction amount"),
   unknownTrx: () => error("2028", "Reverse failed because the transaction serial number does not exist"),
   invalidInvoice: () => error("2031", "Invalid merchant invoice number"),

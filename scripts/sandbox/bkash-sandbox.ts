@@ -317,7 +317,7 @@ function simulatedError(code: string): Json {
   const known = Object.values(ERRORS)
     .map((make) => make())
     .find((e) => e.statusCode === code);
-  return known ?? error(code, code === "2023" ? "Insufficient Balance" : "Simulated error");
+  return known ?? error(code, "Simulated error");
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
