@@ -6,7 +6,7 @@
 import { consumePaymentCallbackDeadLetters, consumePaymentCallbacks } from "../queues/payment-callbacks";
 import { consumeSms, consumeSmsDeadLetters } from "../queues/sms";
 import { createApp, normalizeRequest } from "./app";
-import { createServiceContext } from "./context";
+import { withServiceContext } from "./context";
 import { reconcileStalePayments } from "./modules/payments/reconciliation.service";
 
 const app = createApp();
@@ -34,11 +34,6 @@ export default {
   },
   /** Every cron trigger in wrangler.toml: one job today, payment reconciliation. */
   async scheduled(_controller, env) {
-    const services = createServiceContext(env);
-    try {
-      await reconcileStalePayments(services);
-    } finally {
-      await services.close();
-    }
+    await withServiceContext(env, (services) => reconcileStalePayments(services));
   },
 } satisfies ExportedHandler<Env>;
