@@ -2,7 +2,8 @@
  * `npm run dev`: the whole stack on this machine, offline.
  *
  *   embedded PostgreSQL (or $DATABASE_URL) → WebSocket relay → `wrangler dev` (the worker, with
- *   the Neon driver pointed at the relay) on http://127.0.0.1:$PORT
+ *   the Neon driver pointed at the relay) on http://127.0.0.1:$PORT, plus the local bKash sandbox
+ *   (scripts/sandbox/) that the payment adapter talks to
  *
  * Data lives under $CLEAN_CARE_DATA_DIR (default <repo>/.data): postgres/, wrangler/ (R2, queues,
  * DO storage), dev-secrets.json (JWT/OTP keys, so tokens survive restarts), postgres.log.
@@ -18,6 +19,7 @@ import { applyMigrations } from "./lib/migrate";
 import { freePort } from "./lib/ports";
 import { resolveDataDir, startPostgres, type RunningPostgres } from "./lib/postgres";
 import { startRelay, type Relay } from "./lib/relay";
+import { startBkashSandbox, type BkashSandbox } from "./sandbox/bkash-sandbox";
 import { SEED_ACCOUNTS, seed } from "./seed";
 
 const REPO = resolve(import.meta.dirname, "..");
@@ -31,6 +33,7 @@ const fail = (msg: string) => console.error(`[dev] ERROR: ${msg}`);
 
 let db: RunningPostgres | undefined;
 let relay: Relay | undefined;
+let bkash: BkashSandbox | undefined;
 let wrangler: ChildProcess | undefined;
 let stopping = false;
 
@@ -42,6 +45,7 @@ async function shutdown(code: number, reason: string): Promise<never> {
   stopping = true;
   log(`stopping (${reason})…`);
   await stopWrangler();
+  await bkash?.close().catch((err: unknown) => fail(`bKash sandbox close: ${String(err)}`));
   await relay?.close().catch((err: unknown) => fail(`relay close: ${String(err)}`));
   if (db) await db.stop().catch((err: unknown) => fail(`postgres stop: ${String(err)}`));
   log(code === 0 ? "stopped cleanly" : `stopped (exit ${code})`);
@@ -273,6 +277,8 @@ async function main(): Promise<void> {
   const seeded = await seed(database.url);
   log(`migrations applied; seed: ${seeded.usersCreated} user(s) created${seeded.wardsCreated === null ? "" : `, ${seeded.wardsCreated} ward(s)`}`);
 
+  // The local bKash Tokenized Checkout: the real payment adapter talks to it (scripts/sandbox/).
+  bkash = await startBkashSandbox({ port: Number(process.env.BKASH_SANDBOX_PORT || 0) });
   const secrets = devSecrets();
   wrangler = startWrangler(
     {
@@ -282,6 +288,7 @@ async function main(): Promise<void> {
       DB_RELAY_URL: relay.address,
       JWT_SECRET: secrets.JWT_SECRET,
       OTP_HASH_KEY: secrets.OTP_HASH_KEY,
+      ...bkash.workerVars(),
     },
     await freePort(), // a second instance would otherwise collide on the default inspector port
   );
@@ -297,6 +304,7 @@ async function main(): Promise<void> {
     `  Docs          ${api}/api/v1/docs`,
     `  OpenAPI       ${api}/api/v1/openapi.json`,
     `  SMS outbox    ${api}/api/v1/dev/sms?phone=%2B8801711000001`,
+    `  bKash sandbox ${bkash.url}/__control   (run reconciliation now: curl '${api}/cdn-cgi/handler/scheduled')`,
     `  DB URL        ${database.url}`,
     `  DB relay      ws://${relay.address}/v1  (DB_RELAY_URL=${relay.address})`,
     `  Data dir      ${dataShown}${database.dataDir ? `  (postgres: ${database.dataDir})` : ""}`,
