@@ -5,6 +5,8 @@
 import { consumeSms, consumeSmsDeadLetters } from "../queues/sms";
 import { createApp, normalizeRequest } from "./app";
 
+export { ChatRoom } from "../durable-objects/chat-room";
+
 const app = createApp();
 
 /** Queue name → consumer. Names match wrangler.toml (production and local alike). */

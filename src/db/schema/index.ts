@@ -3,3 +3,4 @@ export * from "./sms";
 export * from "./wards";
 export * from "./sequences";
 export * from "./complaints";
+export * from "./chat";
