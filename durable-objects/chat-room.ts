@@ -30,7 +30,7 @@ import {
   type SendProblem,
   type ServerFrame,
 } from "../src/modules/chat/chat.protocol";
-import { syncRoomLog } from "../src/modules/chat/chat-sync.service";
+import { describeCopyError, syncRoomLog } from "../src/modules/chat/chat-sync.service";
 import { socketIdentityFrom, type RoomCaller } from "../src/modules/chat/room-object";
 import { ChatLog } from "./chat-room-log";
 import { freshFloodState, secondsUntilToken, takeToken, type FloodState } from "./flood-control";
@@ -268,7 +268,7 @@ export class ChatRoom extends DurableObject<Env> {
         const backoff = Math.min(SYNC_BACKOFF_MS.max, SYNC_BACKOFF_MS.first * 2 ** (this.syncFailures - 1));
         this.syncNotBefore = Date.now() + backoff;
         console.warn(
-          JSON.stringify({ level: "warn", msg: "chat copy to Postgres failed; will retry", room_id: roomId, attempt: this.syncFailures, retry_in_ms: backoff, error: err instanceof Error ? err.message : String(err) }),
+          JSON.stringify({ level: "warn", msg: "chat copy to Postgres failed; will retry", room_id: roomId, attempt: this.syncFailures, retry_in_ms: backoff, error: describeCopyError(err) }),
         );
         return;
       } finally {

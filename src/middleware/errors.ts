@@ -50,6 +50,8 @@ function fromPostgres(err: unknown): ApiError | undefined {
 }
 
 function isDatabaseUnreachable(err: unknown): boolean {
+  // When the Neon driver cannot open its WebSocket at all, it rejects with the socket's error event.
+  if (typeof Event !== "undefined" && err instanceof Event) return true;
   const message = err instanceof Error ? err.message : String(err);
   return /WebSocket|ECONNREFUSED|connection (terminated|timeout)|Connection terminated|timeout exceeded when trying to connect|Network connection lost/i.test(message);
 }

@@ -11,12 +11,16 @@ import { applyMigrations } from "../../scripts/lib/migrate";
 import { startPostgres } from "../../scripts/lib/postgres";
 import { startRelay } from "../../scripts/lib/relay";
 import { startFakeSslWireless } from "./fake-sslwireless";
+import { startOutageRelay } from "./outage-relay";
 
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     relayAddress: string;
     fakeSmsGatewayUrl: string;
+    /** A relay to the same database that a test may cut off (chat outage test; see outage-relay.ts). */
+    outageRelayAddress: string;
+    outageControlUrl: string;
   }
 }
 
@@ -34,12 +38,16 @@ export default async function setup(project: TestProject) {
   await applyMigrations(db.url);
   const relay = await startRelay({ host: db.host, port: db.port });
   const sms = await startFakeSslWireless();
+  const outage = await startOutageRelay({ host: db.host, port: db.port });
 
   project.provide("databaseUrl", db.url);
   project.provide("relayAddress", relay.address);
   project.provide("fakeSmsGatewayUrl", sms.url);
+  project.provide("outageRelayAddress", outage.relayAddress);
+  project.provide("outageControlUrl", outage.controlUrl);
 
   return async () => {
+    await outage.close();
     await sms.close();
     await relay.close();
     await db.stop();

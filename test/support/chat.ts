@@ -138,6 +138,18 @@ function wrap(ws: WebSocket): TestSocket {
   };
 }
 
+/**
+ * Sends a message and waits for its ack, as a client that keeps its own messages in typing order
+ * does (see docs/chat.md, "Order"): frames sent back to back without waiting are ordered by the
+ * room as they reach it.
+ */
+export async function sendAndAck(socket: TestSocket, message: string, clientMsgId: string): Promise<Frame> {
+  socket.sendJson({ type: "message", message, client_msg_id: clientMsgId });
+  const ack = await socket.next("ack");
+  if (ack.client_msg_id !== clientMsgId) throw new Error(`ack for ${ack.client_msg_id}, expected ${clientMsgId}`);
+  return ack;
+}
+
 /** The room's Durable Object stub (for runInDurableObject / runDurableObjectAlarm). */
 export function roomStub(roomId: string) {
   return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(roomId));

@@ -23,6 +23,19 @@ function isDataError(err: unknown): boolean {
   return false;
 }
 
+/**
+ * A short, content-free description of a copy failure for the logs. drizzle's own message quotes the
+ * statement and its parameters — chat text included — so only the driver's cause is kept.
+ */
+export function describeCopyError(err: unknown): string {
+  const cause = (err as { cause?: unknown })?.cause ?? err;
+  if (typeof Event !== "undefined" && cause instanceof Event) return "cannot reach the database (connection failed)";
+  const code = (cause as { code?: unknown })?.code;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const brief = /^Failed query:/.test(message) ? "query failed" : message.slice(0, 200);
+  return typeof code === "string" ? `${code}: ${brief}` : brief;
+}
+
 function insertStatement(roomId: string, rows: ChatMessageRecord[]) {
   const values = rows.map(
     (m) =>
@@ -53,7 +66,7 @@ async function copyMessages(db: Queryable, roomId: string, rows: ChatMessageReco
       result.copied.push(row.id);
     } catch (err) {
       if (!isDataError(err)) throw err;
-      result.rejected.push({ id: row.id, error: err instanceof Error ? err.message : String(err) });
+      result.rejected.push({ id: row.id, error: describeCopyError(err) });
     }
   }
   return result;
@@ -78,7 +91,7 @@ export async function saveReadPositions(db: Queryable, roomId: string, reads: Re
     // One bad row (a user deleted meanwhile) must not block the others.
     for (const read of reads) await saveReadPositions(db, roomId, [read]).catch((e: unknown) => {
       if (!isDataError(e)) throw e;
-      console.warn(JSON.stringify({ level: "warn", msg: "chat read position refused", room_id: roomId, user_id: read.userId, error: String(e) }));
+      console.warn(JSON.stringify({ level: "warn", msg: "chat read position refused", room_id: roomId, user_id: read.userId, error: describeCopyError(e) }));
     });
   }
 }
