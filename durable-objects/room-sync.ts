@@ -34,8 +34,14 @@ export class RoomSync {
     private readonly log: ChatLog,
   ) {}
 
+  /**
+   * On wake: learn when the alarm is set, and set one if messages are waiting for the copy without
+   * one (e.g. the object was reset between a write and its alarm), so that they go without waiting
+   * for the next message.
+   */
   async loadAlarm(): Promise<void> {
     this.alarmAt = await this.storage.getAlarm();
+    if (this.alarmAt === null && this.log.hasPendingSync()) this.requested();
   }
 
   /** Sets the alarm for `at` unless one is already due sooner. */

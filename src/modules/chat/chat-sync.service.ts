@@ -119,7 +119,8 @@ export interface SyncBatch {
 export async function syncRoomLog(services: ServiceContext, roomId: string, batch: SyncBatch): Promise<CopyResult> {
   const result = await copyMessages(services.db, roomId, batch.messages);
   if (result.copied.length > 0) {
-    const newest = Math.max(...batch.messages.filter((m) => result.copied.includes(m.id)).map((m) => m.createdAt));
+    const copied = new Set(result.copied);
+    const newest = Math.max(...batch.messages.filter((m) => copied.has(m.id)).map((m) => m.createdAt));
     await services.db.execute(
       sql`update chat_rooms set last_activity_at = greatest(last_activity_at, ${new Date(newest).toISOString()}::timestamptz) where id = ${roomId}::uuid`,
     );
