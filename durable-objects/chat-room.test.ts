@@ -1,5 +1,5 @@
 /** The live room over WebSockets: who gets in, order and acks, replay, idempotent resends, fan-out. */
-import { env, runInDurableObject } from "cloudflare:test";
+import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../src/env";
 import { signAccessToken } from "../src/lib/tokens";
@@ -56,6 +56,15 @@ describe("joining a room", () => {
     const plain = await api(`/ws/chat/${roomId}?token=${citizen.access}`);
     expect(plain.status).toBe(426);
     expect(plain.body.code).toBe("upgrade_required");
+  });
+
+  it("lives outside /api/v1 and takes an optional trailing slash like every route", async () => {
+    const { citizen, roomId } = await room();
+    const slash = await SELF.fetch(`http://api.test/ws/chat/${roomId}/?token=${citizen.access}`, { headers: { upgrade: "websocket" } });
+    expect(slash.status).toBe(101);
+    slash.webSocket!.accept();
+    slash.webSocket!.close();
+    expect((await api(`/api/v1/ws/chat/${roomId}?token=${citizen.access}`, { headers: { upgrade: "websocket" } })).status).toBe(404);
   });
 
   it("accepts the token in Sec-WebSocket-Protocol and answers with the `bearer` subprotocol", async () => {

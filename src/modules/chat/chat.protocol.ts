@@ -33,8 +33,6 @@ export const CLOSE = {
   tokenExpired: { code: 4001, reason: "token_expired" },
   /** Kept flooding after `rate_limited` errors (1008 = policy violation). */
   flooding: { code: 1008, reason: "flooding" },
-  /** The server is restarting the room; reconnect with `since`. */
-  goingAway: { code: 1001, reason: "going_away" },
 } as const;
 
 // ---------------------------------------------------------------------------------------------
