@@ -35,3 +35,13 @@ export function createServiceContext(env: Env): ServiceContext {
     },
   };
 }
+
+/** Runs `fn` with a fresh service context and always closes it (queue consumers, DOs, tests). */
+export async function withServiceContext<T>(env: Env, fn: (services: ServiceContext) => Promise<T>): Promise<T> {
+  const services = createServiceContext(env);
+  try {
+    return await fn(services);
+  } finally {
+    await services.close();
+  }
+}

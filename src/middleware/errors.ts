@@ -49,10 +49,9 @@ function fromPostgres(err: unknown): ApiError | undefined {
   return undefined;
 }
 
+/** The Neon driver reports a dead socket as an Error or, from the WebSocket itself, an ErrorEvent. */
 function isDatabaseUnreachable(err: unknown): boolean {
-  // When the Neon driver cannot open its WebSocket at all, it rejects with the socket's error event.
-  if (typeof Event !== "undefined" && err instanceof Event) return true;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = typeof (err as { message?: unknown })?.message === "string" ? (err as { message: string }).message : String(err);
   return /WebSocket|ECONNREFUSED|connection (terminated|timeout)|Connection terminated|timeout exceeded when trying to connect|Network connection lost/i.test(message);
 }
 

@@ -3,7 +3,7 @@
  * the same session code the API uses. Phones are random so test files sharing the database never collide.
  */
 import { env } from "cloudflare:test";
-import { createServiceContext, type ServiceContext } from "../../src/context";
+import { withServiceContext, type ServiceContext } from "../../src/context";
 import { users } from "../../src/db/schema";
 import type { UserRow } from "../../src/db/types";
 import type { UserType } from "../../src/lib/enums";
@@ -20,13 +20,8 @@ export function randomPhone(suffix = ""): string {
 }
 
 /** A service context for direct DB access from a test; closed by `withServices`. */
-export async function withServices<T>(fn: (services: ServiceContext) => Promise<T>, overrides: Partial<Env> = {}): Promise<T> {
-  const services = createServiceContext({ ...env, ...overrides } as Env);
-  try {
-    return await fn(services);
-  } finally {
-    await services.close();
-  }
+export function withServices<T>(fn: (services: ServiceContext) => Promise<T>, overrides: Partial<Env> = {}): Promise<T> {
+  return withServiceContext({ ...env, ...overrides } as Env, fn);
 }
 
 let defaultHash: Promise<string> | undefined;

@@ -10,6 +10,7 @@ import { findUserByPhone } from "../users/users.repository";
 import { checkOtp, issueOtp, type OtpCheck } from "./otp.service";
 import { mapUserRow, startSession, type TokenPair } from "./sessions.service";
 import type { Queryable } from "../../db/client";
+import { isUniqueViolation } from "../../db/errors";
 
 export const LOGIN_MAX_FAILURES = 5;
 export const LOGIN_WINDOW_SECONDS = 15 * 60;
@@ -22,12 +23,6 @@ export interface RegistrationInput {
   nid?: string | null;
   address?: string | null;
   ward_number?: string | null;
-}
-
-function isUniqueViolation(err: unknown, constraint: string): boolean {
-  const e = err as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
-  const pg = e?.code ? e : e?.cause;
-  return pg?.code === "23505" && pg.constraint === constraint;
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Profiles, staff user management and profile pictures (contract §4). */
 import { and, count, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
+import { isUniqueViolation } from "../../db/errors";
 import { users } from "../../db/schema";
 import type { UserRow } from "../../db/types";
 import { STAFF_TYPES, type UserType } from "../../lib/enums";
@@ -15,12 +16,6 @@ import { findUserById } from "./users.repository";
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
 
 export const isStaff = (user: Pick<UserRow, "userType">) => STAFF_TYPES.includes(user.userType);
-
-function isEmailTaken(err: unknown): boolean {
-  const e = err as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
-  const pg = e?.code ? e : e?.cause;
-  return pg?.code === "23505" && pg.constraint === "users_email_unique";
-}
 
 function columnsFrom(update: AdminUserUpdate): Partial<typeof users.$inferInsert> {
   const set: Partial<typeof users.$inferInsert> = {};
@@ -48,7 +43,7 @@ async function applyUpdate(services: ServiceContext, userId: string, update: Adm
     if (signOut) await revokeAllSessions(services.db, userId);
     return row;
   } catch (err) {
-    if (isEmailTaken(err)) throw validationError({ email: [t("email_taken", "en")] }, "email_taken");
+    if (isUniqueViolation(err, "users_email_unique")) throw validationError({ email: [t("email_taken", "en")] }, "email_taken");
     throw err;
   }
 }
