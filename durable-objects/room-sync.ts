@@ -7,7 +7,7 @@
  * and messages keep being accepted meanwhile: the room's own log is all the room needs. The same
  * alarm also wakes the room when a socket's token expires (the caller passes those times in).
  */
-import { createServiceContext } from "../src/context";
+import { withServiceContext } from "../src/context";
 import { describeCopyError, syncRoomLog } from "../src/modules/chat/chat-sync.service";
 import type { ChatLog } from "./chat-room-log";
 
@@ -88,9 +88,12 @@ export class RoomSync {
       const messages = this.log.pending(SYNC_BATCH);
       const reads = this.log.pendingReads();
       if (messages.length === 0 && reads.length === 0) return;
-      const services = createServiceContext(this.env);
       try {
-        const result = await withTimeout(syncRoomLog(services, roomId, { messages, reads }), SYNC_TIMEOUT_MS);
+        // The timeout covers closing the connection too: a hung database must not hold the alarm.
+        const result = await withTimeout(
+          withServiceContext(this.env, (services) => syncRoomLog(services, roomId, { messages, reads })),
+          SYNC_TIMEOUT_MS,
+        );
         this.log.markCopied(result.copied);
         for (const r of result.rejected) {
           this.log.markRejected(r.id, r.error);
@@ -108,8 +111,6 @@ export class RoomSync {
           JSON.stringify({ level: "warn", msg: "chat copy to Postgres failed; will retry", room_id: roomId, attempt: this.failures, retry_in_ms: backoff, error: describeCopyError(err) }),
         );
         return;
-      } finally {
-        await services.close();
       }
     }
   }
