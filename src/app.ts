@@ -12,6 +12,7 @@ import { handleError } from "./middleware/errors";
 import { createRouter } from "./router";
 import { requestContext } from "./middleware/request-context";
 import { authRouter } from "./modules/auth/auth.index";
+import { chatDevRouter, chatRouter, chatSocketRouter } from "./modules/chat/chat.index";
 import { complaintsRouter } from "./modules/complaints/complaints.index";
 import { devRouter } from "./modules/dev/dev.index";
 import { docsRouter } from "./modules/docs/docs.index";
@@ -52,7 +53,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, complaintsRouter);
   app.route(API_PREFIX, paymentsRouter);
   app.route(API_PREFIX, donationsRouter);
+  app.route(API_PREFIX, chatRouter);
+  app.route("/", chatSocketRouter); // GET /ws/chat/{room_id}: outside /api/v1 per the contract
   app.route(API_PREFIX, devRouter);
+  app.route(API_PREFIX, chatDevRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc31(`${API_PREFIX}/openapi.json`, (c) => ({

@@ -9,6 +9,8 @@ import { createApp, normalizeRequest } from "./app";
 import { withServiceContext } from "./context";
 import { reconcileStalePayments } from "./modules/payments/reconciliation.service";
 
+export { ChatRoom } from "../durable-objects/chat-room";
+
 const app = createApp();
 
 /** Queue name → consumer. Names match wrangler.toml (production and local alike). */

@@ -15,6 +15,14 @@ export interface Relay {
   /** host:port, the value of the worker's DB_RELAY_URL. */
   address: string;
   port: number;
+  /**
+   * A real network outage, for tests: drops every open connection and refuses new ones (the upgrade
+   * is answered by a reset) until `resume()`. Postgres itself keeps running for everyone else.
+   */
+  pause(): void;
+  resume(): void;
+  /** Connections refused while paused, and dropped by `pause()`. */
+  stats(): { paused: boolean; refused: number; dropped: number; accepted: number };
   close(): Promise<void>;
 }
 
@@ -24,8 +32,18 @@ export async function startRelay(target: { host: string; port: number }, port = 
   });
   const wss = new WebSocketServer({ server, path: "/v1" });
   const sockets = new Set<WebSocket>();
+  const counters = { paused: false, refused: 0, dropped: 0, accepted: 0 };
+
+  // While paused, the TCP connection is reset before the WebSocket handshake completes.
+  server.prependListener("upgrade", (_req, socket) => {
+    if (!counters.paused) return;
+    counters.refused++;
+    socket.destroy();
+  });
 
   wss.on("connection", (ws, req) => {
+    if (counters.paused) return ws.terminate();
+    counters.accepted++;
     const wanted = new URL(req.url ?? "", "http://relay").searchParams.get("address") ?? "";
     const [, wantedPort] = wanted.split(":");
     if (Number(wantedPort) !== target.port) {
@@ -68,6 +86,17 @@ export async function startRelay(target: { host: string; port: number }, port = 
   return {
     address: `127.0.0.1:${actualPort}`,
     port: actualPort,
+    pause: () => {
+      counters.paused = true;
+      for (const ws of sockets) {
+        counters.dropped++;
+        ws.terminate();
+      }
+    },
+    resume: () => {
+      counters.paused = false;
+    },
+    stats: () => ({ ...counters }),
     close: async () => {
       for (const ws of sockets) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -16,6 +16,8 @@ export const statusByCode = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  /** A plain GET reached the WebSocket endpoint. */
+  upgrade_required: 426,
   payload_too_large: 413,
   unsupported_media_type: 415,
   /** A well-formed request for a payment method that has no configured gateway (yet). */

@@ -45,6 +45,23 @@ const messages = {
     en: "Another refund of this payment is still being processed. Try again in a minute.",
     bn: "এই পেমেন্টের আরেকটি ফেরত প্রক্রিয়াধীন। এক মিনিট পরে আবার চেষ্টা করুন।",
   },
+  upgrade_required: { en: "This endpoint needs a WebSocket upgrade.", bn: "এই ঠিকানায় WebSocket সংযোগ প্রয়োজন।" },
+  // Chat (error frames and REST validation details)
+  chat_text_too_long: { en: "A message may have at most 4,000 characters.", bn: "একটি বার্তায় সর্বোচ্চ ৪,০০০ অক্ষর থাকতে পারে।" },
+  chat_text_empty: { en: "A text message cannot be empty.", bn: "লেখা বার্তা খালি রাখা যাবে না।" },
+  chat_text_has_file: { en: "A text message has no file_url; upload files as attachments.", bn: "লেখা বার্তায় file_url থাকে না; ফাইল সংযুক্তি হিসেবে আপলোড করুন।" },
+  chat_file_url_invalid: { en: "file_url must be an attachment uploaded to this room.", bn: "file_url অবশ্যই এই কক্ষে আপলোড করা একটি সংযুক্তি হতে হবে।" },
+  chat_not_an_image: { en: 'This attachment is not an image; use message_type "file".', bn: 'এই সংযুক্তিটি ছবি নয়; message_type "file" ব্যবহার করুন।' },
+  chat_client_msg_id_invalid: { en: "client_msg_id must be 1–64 letters, digits or . _ : -", bn: "client_msg_id-এ ১–৬৪টি অক্ষর, সংখ্যা বা . _ : - থাকতে পারে।" },
+  chat_client_msg_id_taken: { en: "Someone else in this room already used this client_msg_id.", bn: "এই কক্ষে অন্য কেউ এই client_msg_id ব্যবহার করেছেন।" },
+  chat_rate_limited: { en: "You are sending too fast. Slow down.", bn: "আপনি খুব দ্রুত পাঠাচ্ছেন। একটু ধীরে পাঠান।" },
+  chat_frame_invalid: { en: "This frame is not valid chat protocol.", bn: "এই ফ্রেমটি সঠিক চ্যাট প্রোটোকল নয়।" },
+  chat_frame_too_large: { en: "This frame is too large.", bn: "এই ফ্রেমটি অনেক বড়।" },
+  chat_unknown_message: { en: "There is no such message in this room.", bn: "এই কক্ষে এমন কোনো বার্তা নেই।" },
+  chat_replay_truncated: {
+    en: "You missed more messages than one replay carries: reconnect with since=<last id received>, or page the history over REST.",
+    bn: "একবারে পাঠানোর চেয়ে বেশি বার্তা বাদ পড়েছে: শেষ পাওয়া বার্তার id দিয়ে since সহ আবার সংযোগ করুন, অথবা REST থেকে ইতিহাস দেখুন।",
+  },
   // Success notices
   payment_callback_received: { en: "Callback received; the payment is being verified.", bn: "কলব্যাক পাওয়া গেছে; পেমেন্ট যাচাই করা হচ্ছে।" },
   registered: { en: "Registered. A verification code was sent by SMS.", bn: "নিবন্ধন সম্পন্ন। যাচাইকরণ কোড SMS এ পাঠানো হয়েছে।" },

@@ -5,9 +5,11 @@
  */
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
+import type { ServiceContext } from "../context";
+import type { UserRow } from "../db/types";
 import { ApiError } from "../lib/errors";
 import type { UserType } from "../lib/enums";
-import { verifyAccessToken } from "../lib/tokens";
+import { verifyAccessToken, type AccessClaims } from "../lib/tokens";
 import { findUserById } from "../modules/users/users.repository";
 
 export function bearerToken(header: string | undefined): string | undefined {
@@ -15,15 +17,20 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get("user")) return next(); // already authenticated by an outer matcher
-  const token = bearerToken(c.req.header("authorization"));
-  if (!token) throw new ApiError("unauthorized");
-  const services = c.get("services");
+/** Verifies an access token and loads its (active, same token version) user; 401 otherwise. */
+export async function authenticateAccessToken(services: ServiceContext, token: string): Promise<{ user: UserRow; claims: AccessClaims }> {
   const claims = await verifyAccessToken(services.config.JWT_SECRET, token);
   const user = await findUserById(services.db, claims.user_id);
   if (!user || claims.ver !== user.tokenVersion) throw new ApiError("unauthorized", "token_invalid");
   if (!user.isActive) throw new ApiError("unauthorized", "account_disabled");
+  return { user, claims };
+}
+
+export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.get("user")) return next(); // already authenticated by an outer matcher
+  const token = bearerToken(c.req.header("authorization"));
+  if (!token) throw new ApiError("unauthorized");
+  const { user } = await authenticateAccessToken(c.get("services"), token);
   c.set("user", user);
   await next();
 });

@@ -1,6 +1,7 @@
 /**
  * Runs in Node before the suite: a throwaway embedded PostgreSQL (fresh data dir, migrated), the
- * WebSocket relay in front of it, a fake SSL Wireless gateway and the bKash sandbox. Their addresses
+ * WebSocket relay in front of it (and a second, pausable one for the chat outage test), a fake SSL
+ * Wireless gateway and the bKash sandbox. Their addresses
  * are provided to the workerd side through `inject`.
  */
 import { mkdtempSync, chmodSync } from "node:fs";
@@ -12,6 +13,7 @@ import { startPostgres } from "../../scripts/lib/postgres";
 import { startRelay } from "../../scripts/lib/relay";
 import { startBkashSandbox } from "../../scripts/sandbox/bkash-sandbox";
 import { startFakeSslWireless } from "./fake-sslwireless";
+import { startOutageRelay } from "./outage-relay";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -20,6 +22,9 @@ declare module "vitest" {
     fakeSmsGatewayUrl: string;
     bkashSandboxUrl: string;
     bkashVars: Record<string, string>;
+    /** A relay to the same database that a test may cut off (chat outage test; see outage-relay.ts). */
+    outageRelayAddress: string;
+    outageControlUrl: string;
   }
 }
 
@@ -38,14 +43,18 @@ export default async function setup(project: TestProject) {
   const relay = await startRelay({ host: db.host, port: db.port });
   const sms = await startFakeSslWireless();
   const bkash = await startBkashSandbox();
+  const outage = await startOutageRelay({ host: db.host, port: db.port });
 
   project.provide("databaseUrl", db.url);
   project.provide("relayAddress", relay.address);
   project.provide("fakeSmsGatewayUrl", sms.url);
   project.provide("bkashSandboxUrl", bkash.url);
   project.provide("bkashVars", bkash.workerVars());
+  project.provide("outageRelayAddress", outage.relayAddress);
+  project.provide("outageControlUrl", outage.controlUrl);
 
   return async () => {
+    await outage.close();
     await bkash.close();
     await sms.close();
     await relay.close();

@@ -10,5 +10,7 @@ declare namespace Cloudflare {
     BKASH_APP_SECRET?: string;
     BKASH_USERNAME?: string;
     BKASH_PASSWORD?: string;
+    /** Control of the relay the `outage` project's worker uses (test/node/outage-relay.ts). */
+    OUTAGE_CONTROL_URL: string;
   }
 }

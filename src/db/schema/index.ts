@@ -4,3 +4,4 @@ export * from "./wards";
 export * from "./sequences";
 export * from "./complaints";
 export * from "./payments";
+export * from "./chat";

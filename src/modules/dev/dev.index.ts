@@ -1,15 +1,8 @@
 /** Development-only routes: they let a developer or a black-box test play the outside world. */
-import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../../app-env";
-import { ApiError } from "../../lib/errors";
+import { developmentOnly } from "../../middleware/development-only";
 import { createRouter } from "../../router";
 import * as routes from "./dev.routes";
 import { listSentSms } from "./dev.service";
-
-const developmentOnly = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get("services").config.ENVIRONMENT !== "development") throw new ApiError("not_found");
-  await next();
-});
 
 const router = createRouter();
 router.use("/dev/*", developmentOnly);

@@ -1,0 +1,130 @@
+/**
+ * The copy of a room's log into Postgres, called by the room's Durable Object from its alarm.
+ * Idempotent by message id (`ON CONFLICT (id) DO NOTHING`): a batch that was committed but whose
+ * answer was lost is simply inserted again, harmlessly. Read positions only ever move forward.
+ */
+import { sql } from "drizzle-orm";
+import type { ServiceContext } from "../../context";
+import type { Queryable } from "../../db/client";
+import type { ChatMessageRecord } from "./chat.protocol";
+
+export interface CopyResult {
+  /** Ids now in Postgres (inserted now or already there). */
+  copied: string[];
+  /** Rows Postgres refused for what they contain (e.g. the sender row is gone), with the reason. */
+  rejected: { id: string; error: string }[];
+}
+
+/** A Postgres error about the data (class 22 data exception, 23 integrity violation), not the connection. */
+function isDataError(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 3; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "string" && /^2[23][0-9A-Z]{3}$/.test(e.code)) return true;
+  }
+  return false;
+}
+
+/**
+ * A short, content-free description of a copy failure for the logs. drizzle's own message quotes the
+ * statement and its parameters — chat text included — so only the driver's cause is kept.
+ */
+export function describeCopyError(err: unknown): string {
+  const cause = (err as { cause?: unknown })?.cause ?? err;
+  if (typeof Event !== "undefined" && cause instanceof Event) return "cannot reach the database (connection failed)";
+  const code = (cause as { code?: unknown })?.code;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const brief = /^Failed query:/.test(message) ? "query failed" : message.slice(0, 200);
+  return typeof code === "string" ? `${code}: ${brief}` : brief;
+}
+
+function insertStatement(roomId: string, rows: ChatMessageRecord[]) {
+  const values = rows.map(
+    (m) =>
+      sql`(${m.id}::uuid, ${roomId}::uuid, ${m.senderId}::uuid, ${m.message}, ${m.messageType}, ${m.fileUrl}, ${m.clientMsgId}, ${new Date(m.createdAt).toISOString()}::timestamptz)`,
+  );
+  return sql`insert into chat_messages (id, room_id, sender_id, message, message_type, file_url, client_msg_id, created_at)
+             values ${sql.join(values, sql`, `)}
+             on conflict (id) do nothing`;
+}
+
+/**
+ * One statement for the whole batch. If Postgres refuses the batch for its data, the rows go one by
+ * one so that a single bad row cannot hold the room's copy back for ever; the bad ones are reported
+ * (and kept in the DO's log), never silently dropped. Connection errors are thrown: the caller retries.
+ */
+async function copyMessages(db: Queryable, roomId: string, rows: ChatMessageRecord[]): Promise<CopyResult> {
+  if (rows.length === 0) return { copied: [], rejected: [] };
+  try {
+    await db.execute(insertStatement(roomId, rows));
+    return { copied: rows.map((r) => r.id), rejected: [] };
+  } catch (err) {
+    if (!isDataError(err)) throw err;
+  }
+  const result: CopyResult = { copied: [], rejected: [] };
+  for (const row of rows) {
+    try {
+      await db.execute(insertStatement(roomId, [row]));
+      result.copied.push(row.id);
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      result.rejected.push({ id: row.id, error: describeCopyError(err) });
+    }
+  }
+  return result;
+}
+
+export interface ReadPositionInput {
+  userId: string;
+  messageId: string;
+  readAt: number;
+}
+
+/**
+ * Stores members' read positions, moving each forward only. Upserts the membership: staff reading a
+ * support room they never joined become members of it (membership is what carries the position).
+ */
+export async function saveReadPositions(db: Queryable, roomId: string, reads: ReadPositionInput[]): Promise<void> {
+  if (reads.length === 0) return;
+  try {
+    await db.execute(upsertReads(roomId, reads));
+  } catch (err) {
+    if (!isDataError(err) || reads.length === 1) throw err;
+    // One bad row (a user deleted meanwhile) must not block the others.
+    for (const read of reads) await saveReadPositions(db, roomId, [read]).catch((e: unknown) => {
+      if (!isDataError(e)) throw e;
+      console.warn(JSON.stringify({ level: "warn", msg: "chat read position refused", room_id: roomId, user_id: read.userId, error: describeCopyError(e) }));
+    });
+  }
+}
+
+function upsertReads(roomId: string, reads: ReadPositionInput[]) {
+  const values = reads.map((r) => sql`(${roomId}::uuid, ${r.userId}::uuid, ${r.messageId}::uuid, ${new Date(r.readAt).toISOString()}::timestamptz)`);
+  return sql`
+    insert into chat_room_members (room_id, user_id, last_read_message_id, last_read_at)
+    values ${sql.join(values, sql`, `)}
+    on conflict (room_id, user_id) do update
+      set last_read_message_id = excluded.last_read_message_id, last_read_at = excluded.last_read_at
+      where chat_room_members.last_read_message_id is null
+         or chat_room_members.last_read_message_id < excluded.last_read_message_id`;
+}
+
+export interface SyncBatch {
+  messages: ChatMessageRecord[];
+  reads: ReadPositionInput[];
+}
+
+/**
+ * Copies one batch of a room's log into Postgres: messages, the room's activity time (room lists sort
+ * by it), then read positions. Three statements at most, whatever the batch size.
+ */
+export async function syncRoomLog(services: ServiceContext, roomId: string, batch: SyncBatch): Promise<CopyResult> {
+  const result = await copyMessages(services.db, roomId, batch.messages);
+  if (result.copied.length > 0) {
+    const copied = new Set(result.copied);
+    const newest = Math.max(...batch.messages.filter((m) => copied.has(m.id)).map((m) => m.createdAt));
+    await services.db.execute(
+      sql`update chat_rooms set last_activity_at = greatest(last_activity_at, ${new Date(newest).toISOString()}::timestamptz) where id = ${roomId}::uuid`,
+    );
+  }
+  await saveReadPositions(services.db, roomId, batch.reads);
+  return result;
+}
