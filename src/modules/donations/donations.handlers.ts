@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { pageEnvelope } from "../../lib/pagination";
 import { publicOrigin } from "../../lib/request";
+import { startedPaymentBody } from "../payments/payments.schemas";
 import { callbackUrl } from "../payments/payments.service";
 import type * as routes from "./donations.routes";
 import * as donationsService from "./donations.service";
@@ -30,17 +31,7 @@ export const createDonation: Handler<"createDonation"> = async (c) => {
     },
     callbackUrl(publicOrigin(c), body.payment_method),
   );
-  return c.json(
-    {
-      donation_id: donationId,
-      payment_id: payment.id,
-      transaction_id: payment.transactionId,
-      status: "processing" as const,
-      payment_url: paymentUrl,
-      ...(payment.paymentMethod === "bkash" ? { bkash_url: paymentUrl } : {}),
-    },
-    201,
-  );
+  return c.json({ donation_id: donationId, ...startedPaymentBody(payment, paymentUrl) }, 201);
 };
 
 export const listDonations: Handler<"listDonations"> = async (c) => {

@@ -8,7 +8,7 @@ import { publicOrigin } from "../../lib/request";
 import { zodDetails } from "../../middleware/errors";
 import { callbackParamsSchema, receiveCallback } from "./callbacks.service";
 import type * as routes from "./payments.routes";
-import { toPaymentDto, toRefundDto } from "./payments.schemas";
+import { startedPaymentBody, toPaymentDto, toRefundDto } from "./payments.schemas";
 import * as paymentsService from "./payments.service";
 import { refundPayment as refund } from "./refunds.service";
 
@@ -24,16 +24,7 @@ export const processPayment: Handler<"processPayment"> = async (c) => {
     { serviceType: body.service_type, amount: body.amount, method: body.payment_method, phone: body.phone_number ?? user.phone },
     paymentsService.callbackUrl(publicOrigin(c), body.payment_method),
   );
-  return c.json(
-    {
-      payment_id: payment.id,
-      transaction_id: payment.transactionId,
-      status: "processing" as const,
-      payment_url: paymentUrl,
-      ...(payment.paymentMethod === "bkash" ? { bkash_url: paymentUrl } : {}),
-    },
-    201,
-  );
+  return c.json(startedPaymentBody(payment, paymentUrl), 201);
 };
 
 export const listPayments: Handler<"listPayments"> = async (c) => {

@@ -97,3 +97,14 @@ export function toRefundDto(r: PaymentRefundRow): z.infer<typeof refundSchema> {
     completed_at: r.completedAt ? r.completedAt.toISOString() : null,
   };
 }
+
+/** The answer to starting a payment (payments and donations alike): where the app sends the payer. */
+export function startedPaymentBody(payment: Pick<PaymentRow, "id" | "transactionId" | "paymentMethod">, paymentUrl: string) {
+  return {
+    payment_id: payment.id,
+    transaction_id: payment.transactionId,
+    status: "processing" as const,
+    payment_url: paymentUrl,
+    ...(payment.paymentMethod === "bkash" ? { bkash_url: paymentUrl } : {}),
+  };
+}
