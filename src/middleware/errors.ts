@@ -73,7 +73,7 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
   const requestId = c.get("requestId") ?? crypto.randomUUID();
   const known = toApiError(err);
   const apiError = known ?? new ApiError("internal_error");
-  if (!known || apiError.status >= 500) {
+  if (!known) {
     console.error(
       JSON.stringify({
         level: "error",
@@ -84,6 +84,9 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
         stack: err instanceof Error ? err.stack : undefined,
       }),
     );
+  } else if (apiError.status >= 500) {
+    // An expected outage (database or gateway down): worth a warning, not a stack trace.
+    console.warn(JSON.stringify({ level: "warn", msg: apiError.code, request_id: requestId, path: c.req.path, error: err instanceof Error ? err.message.slice(0, 300) : String(err) }));
   }
   const headers: Record<string, string> = { "X-Request-Id": requestId, ...apiError.headers };
   return c.json(errorBody(apiError, lang), apiError.status as 400, headers);
