@@ -260,6 +260,57 @@ async function runFlows(): Promise<void> {
       expectStatus(r, 200, "login");
     }],
   ]);
+
+  // As the app would after sign-in: file a complaint, then pay a city fee through the bKash sandbox.
+  let citizen = "";
+  let trackingNumber = "";
+  let paymentId = "";
+  let bkashUrl = "";
+  let callbackUrl = "";
+  await flow("Complaint and payment (seeded citizen)", [
+    ["POST /api/v1/complaints → 201 with a CC tracking number", async () => {
+      citizen = (await call("POST", "/api/v1/auth/login", { json: { phone: "01711000002", password: "Citizen@2026" } })).body?.access_token;
+      const r = await call("POST", "/api/v1/complaints", {
+        token: citizen,
+        json: { title: "ড্রেন বন্ধ", description: "Blocked drain", category: "waste_management", location: "Lalbagh", latitude: 23.719, longitude: 90.388 },
+      });
+      expectStatus(r, 201, "create complaint");
+      expect(/^CC\d{12,}$/.test(r.body?.tracking_number ?? ""), `tracking number ${r.body?.tracking_number}`);
+      trackingNumber = r.body.tracking_number;
+    }],
+    ["GET /api/v1/complaints/track/{tracking_number} → 200", async () => {
+      const r = await call("GET", `/api/v1/complaints/track/${trackingNumber}`, { token: citizen });
+      expectStatus(r, 200, "track");
+      expect(r.body?.status === "জমা দেওয়া হয়েছে", `status ${r.body?.status}`);
+    }],
+    ["POST /api/v1/payments/process → 201 with a bKash checkout URL", async () => {
+      const r = await call("POST", "/api/v1/payments/process", {
+        token: citizen,
+        json: { service_type: "waste_collection_fee", amount: "250.00", payment_method: "bkash", phone_number: "01711000002" },
+      });
+      expectStatus(r, 201, "process");
+      paymentId = r.body.payment_id;
+      bkashUrl = r.body.bkash_url;
+      expect(bkashUrl, "bkash_url missing");
+    }],
+    ["the payer approves in the bKash sandbox → 302 to our callback", async () => {
+      const res = await fetch(`${bkashUrl}?action=success`, { redirect: "manual" });
+      expect(res.status === 302, `sandbox answered ${res.status}`);
+      callbackUrl = res.headers.get("location") ?? "";
+      expect(callbackUrl.includes("/payments/bkash/callback"), `redirected to ${callbackUrl}`);
+    }],
+    ["GET callback → 302 to the app's deep link; the payment completes once bKash confirms", async () => {
+      const res = await fetch(callbackUrl, { redirect: "manual" });
+      expect(res.status === 302, `callback answered ${res.status}`);
+      const deadline = Date.now() + 15_000;
+      let status = "";
+      while (Date.now() < deadline && status !== "completed") {
+        status = (await call("GET", `/api/v1/payments/${paymentId}`, { token: citizen })).body?.status;
+        if (status !== "completed") await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(status === "completed", `payment status ${status}`);
+    }],
+  ]);
 }
 
 async function main(): Promise<number> {
