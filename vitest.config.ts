@@ -61,6 +61,9 @@ export default defineConfig({
         test: {
           name: "outage",
           include: [OUTAGE_TESTS],
+          // These files share one relay and each cuts it off: one at a time, or one test's outage
+          // (or its resume) would land in the middle of another's.
+          fileParallelism: false,
           exclude: ["node_modules/**"],
         },
       },

@@ -1,9 +1,10 @@
 /**
  * `npm run dev`: the whole stack on this machine, offline.
  *
- *   embedded PostgreSQL (or $DATABASE_URL) → WebSocket relay → `wrangler dev` (the worker, with
- *   the Neon driver pointed at the relay) on http://127.0.0.1:$PORT, plus the local bKash sandbox
- *   (scripts/sandbox/) that the payment adapter talks to
+ *   embedded PostgreSQL (or $DATABASE_URL) → relay (WebSocket and SQL over HTTP, scripts/lib/relay.ts)
+ *   → `wrangler dev` (the worker, with the Neon driver pointed at the relay) on
+ *   http://127.0.0.1:$PORT, plus the local bKash sandbox (scripts/sandbox/) that the payment
+ *   adapter talks to
  *
  * Data lives under $CLEAN_CARE_DATA_DIR (default <repo>/.data): postgres/, wrangler/ (R2, queues,
  * DO storage), dev-secrets.json (JWT/OTP keys, so tokens survive restarts), postgres.log.
@@ -306,7 +307,7 @@ async function main(): Promise<void> {
     `  SMS outbox    ${api}/api/v1/dev/sms?phone=%2B8801711000001`,
     `  bKash sandbox ${bkash.url}/__control   (run reconciliation now: curl '${api}/cdn-cgi/handler/scheduled')`,
     `  DB URL        ${database.url}`,
-    `  DB relay      ws://${relay.address}/v1  (DB_RELAY_URL=${relay.address})`,
+    `  DB relay      ws://${relay.address}/v1 and http://${relay.address}/sql  (DB_RELAY_URL=${relay.address}; DB_LATENCY_MS adds latency)`,
     `  Data dir      ${dataShown}${database.dataDir ? `  (postgres: ${database.dataDir})` : ""}`,
     "  Accounts (dev only):",
     ...SEED_ACCOUNTS.map((a) => `    ${a.phone}  ${a.userType.padEnd(11)}  ${a.password}`),

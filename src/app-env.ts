@@ -2,6 +2,9 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { ServiceContext } from "./context";
 import type { UserRow } from "./db/types";
 import type { Lang } from "./lib/i18n";
+import type { AuthUser } from "./lib/tokens";
+
+export type { AuthUser };
 
 /** Hono's environment for this app: bindings plus what middleware puts on the context. */
 export interface AppEnv {
@@ -11,7 +14,9 @@ export interface AppEnv {
     lang: Lang;
     services: ServiceContext;
     /** Set by `requireAuth`. */
-    user: UserRow;
+    user: AuthUser;
+    /** Set by `requireAuth`: the whole account row, once the user check has run (see currentAccount). */
+    account: Promise<UserRow>;
   };
 }
 

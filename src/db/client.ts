@@ -1,71 +1,266 @@
 /**
- * A database handle per request. Workers forbid sharing I/O objects across requests, so the pool
- * is created on first use inside a request and ended through `waitUntil` when the response is sent.
+ * The one data path. Every caller (routes, queue consumers, Durable Objects, cron) reaches Postgres
+ * through a `RequestDatabase` made by `openDatabase`, never by choosing a transport itself.
  *
- * The same Neon driver talks to Neon in production and, locally, to a real PostgreSQL through a
- * WebSocket→TCP relay (scripts/lib/relay.ts). The relay settings are the only difference.
+ * - `db`: drizzle over Neon's HTTP SQL path (`neon()`). Each statement is one HTTP request, and
+ *   `db.batch([...])` sends several statements as one HTTP request that Neon runs as one
+ *   transaction. No connection is opened or authenticated per request: the cost of a statement is
+ *   one round trip. This is the default for everything.
+ * - `interactive(fn)`: a WebSocket `Pool` and a real interactive transaction, opened only for the
+ *   few flows that must read, decide in the worker and write under the same locks (README lists them).
+ *
+ * Round trips are counted where they happen: a global `fetchFunction` sees every HTTP request the
+ * driver sends (the request's own state travels in `fetchOptions`, so concurrent requests in one
+ * isolate never mix). The same hook lets an authenticated request's user check ride along with its
+ * first statement (see `RequestDatabase.authenticate`), so authentication costs no round trip of its own.
+ *
+ * Locally, the relay (scripts/lib/relay.ts) serves both Neon protocols in front of a real
+ * PostgreSQL: HTTP at `/sql`, WebSocket at `/v1`. Those endpoints are the only difference from production.
  */
-import { Client, neonConfig, Pool } from "@neondatabase/serverless";
-import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
-import * as schema from "./schema";
+import { Client, neon, neonConfig, Pool, types } from "@neondatabase/serverless";
+import { drizzle as drizzleHttp, type NeonHttpDatabase } from "drizzle-orm/neon-http";
+import { drizzle as drizzleWs, type NeonDatabase } from "drizzle-orm/neon-serverless";
 
-export type Database = NeonDatabase<typeof schema>;
+/** Statements run over HTTP: one call is one round trip; `batch` is one atomic round trip. */
+export type Database = NeonHttpDatabase;
+/** The WebSocket (interactive) database, only inside `interactive(fn)`. */
+type InteractiveDatabase = NeonDatabase;
+/** A transaction handle, as drizzle passes it to `interactive(async (tx) => …)`. */
+export type Transaction = Parameters<Parameters<InteractiveDatabase["transaction"]>[0]>[0];
+/** Anything that can run a query: the request's database or an open interactive transaction. */
+export type Queryable = Database | Transaction;
 
-/** Counts SQL statements and time spent in them, for the dev `Server-Timing` header. */
+/** SQL statements, database round trips and the time spent in them, for `Server-Timing` and logs. */
 export interface QueryStats {
   statements: number;
+  roundTrips: number;
   ms: number;
 }
 
-let relayConfigured: string | undefined;
-
-function configureRelay(relay: string | undefined): void {
-  if (!relay || relayConfigured === relay) return;
-  neonConfig.wsProxy = (host, port) => `${relay}/v1?address=${host}:${port}`;
-  neonConfig.useSecureWebSocket = false;
-  neonConfig.pipelineTLS = false;
-  neonConfig.pipelineConnect = false;
-  neonConfig.forceDisablePgSSL = true;
-  relayConfigured = relay;
+/** A statement that must succeed before anything else of the request may run (the user check). */
+export interface Prelude {
+  query: string;
+  params: unknown[];
 }
 
 export interface RequestDatabase {
   db: Database;
+  /** Runs `fn` in an interactive transaction on a WebSocket connection (opened now, closed by `close`). */
+  interactive<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * Registers the request's user check. It is sent as the first statement of the request's first
+   * round trip (a single statement becomes a two-statement batch, a batch gains a statement), so
+   * it adds no round trip; statements issued while it is in flight wait for it. A failing check
+   * rolls its batch back whole, so nothing of an unauthenticated request is ever written.
+   * The promise settles with the check's first column of its first row, or its error.
+   */
+  authenticate(prelude: Prelude): Promise<unknown>;
+  /** Sends the user check alone if nothing else has carried it yet (a route with no SQL of its own). */
+  flushAuthentication(): Promise<unknown>;
   close(): Promise<void>;
 }
 
-export function openDatabase(databaseUrl: string, relay: string | undefined, stats: QueryStats): RequestDatabase {
-  configureRelay(relay);
-  const pool = new Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5000 });
+export interface DatabaseSettings {
+  databaseUrl: string;
+  /** host:port of the local relay; unset in production (Neon's own endpoints). */
+  relay: string | undefined;
+}
+
+const REQUEST_STATE = "cleanCareRequestState";
+
+// drizzle's HTTP driver switches the driver's global timestamp parsers to "keep the text" each time
+// one is constructed (its column mappers accept either). Hand-written statements here have always
+// received Date objects, on either transport; these are the parsers to put back.
+const TIMESTAMP_PARSERS = [1184, 1114] // timestamptz, timestamp
+  .map((oid) => [oid, types.getTypeParser(oid)] as const);
+function restoreTimestampParsers(): void {
+  for (const [oid, parser] of TIMESTAMP_PARSERS) types.setTypeParser(oid, parser);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Driver configuration: global to the isolate, set once.
+
+let configuredRelay: string | null | undefined;
+
+function configureDriver(relay: string | undefined): void {
+  if (configuredRelay === (relay ?? null)) return;
+  configuredRelay = relay ?? null;
+  neonConfig.fetchFunction = countedFetch;
+  if (relay) {
+    neonConfig.fetchEndpoint = () => `http://${relay}/sql`;
+    neonConfig.wsProxy = (host, port) => `${relay}/v1?address=${host}:${port}`;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineTLS = false;
+    neonConfig.pipelineConnect = false;
+    neonConfig.forceDisablePgSSL = true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The per-request state the fetch hook works with.
+
+interface PendingPrelude extends Prelude {
+  /** pending: not sent yet; inflight: riding a round trip; done: succeeded; failed: the request is refused. */
+  status: "pending" | "inflight" | "done" | "failed";
+  settled: Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+class RequestState {
+  prelude: PendingPrelude | undefined;
+  constructor(readonly stats: QueryStats) {}
+
+  async send(url: string, init: RequestInit): Promise<Response> {
+    const prelude = this.prelude;
+    if (prelude?.status === "inflight" || prelude?.status === "failed") await prelude.settled;
+    if (prelude?.status !== "pending") return this.timed(url, init, countQueries(init.body));
+    prelude.status = "inflight";
+    return this.sendWithPrelude(url, init, prelude);
+  }
+
+  private async sendWithPrelude(url: string, init: RequestInit, prelude: PendingPrelude): Promise<Response> {
+    const original = JSON.parse(String(init.body)) as { query?: string; queries?: unknown[] };
+    const single = !original.queries;
+    const queries = [{ query: prelude.query, params: prelude.params }, ...(single ? [original] : original.queries!)];
+    let res: Response;
+    try {
+      res = await this.timed(url, { ...init, body: JSON.stringify({ queries }) }, queries.length);
+    } catch (err) {
+      prelude.status = "failed";
+      prelude.reject(err);
+      throw err;
+    }
+    if (!res.ok) {
+      // The whole batch rolled back. The driver turns this same answer into its error for the
+      // caller; anyone waiting on the check gets an error built from it too.
+      const text = await res.text();
+      prelude.status = "failed";
+      prelude.reject(preludeError(res.status, text));
+      return new Response(text, { status: res.status, headers: res.headers });
+    }
+    const { results } = (await res.json()) as { results: Array<{ rows: unknown[][] }> };
+    prelude.status = "done";
+    prelude.resolve(results[0]?.rows[0]?.[0]);
+    const rest = results.slice(1);
+    return Response.json(single ? rest[0] : { results: rest });
+  }
+
+  private async timed(url: string, init: RequestInit, statements: number): Promise<Response> {
+    const started = Date.now();
+    this.stats.roundTrips++;
+    this.stats.statements += statements;
+    try {
+      return await fetch(url, init);
+    } finally {
+      this.stats.ms += Date.now() - started;
+    }
+  }
+}
+
+function countQueries(body: RequestInit["body"]): number {
+  if (typeof body !== "string") return 1;
+  // Cheap: a batch body starts with {"queries":[ — count its items only then.
+  return body.startsWith('{"queries"') ? ((JSON.parse(body) as { queries: unknown[] }).queries.length) : 1;
+}
+
+/** The shape the driver gives its own errors (fields copied from the 400 body), for waiters. */
+function preludeError(status: number, text: string): Error {
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // not JSON: a server error
+  }
+  const err = new Error(typeof body.message === "string" ? body.message : `Server error (HTTP status ${status})`);
+  Object.assign(err, body);
+  return err;
+}
+
+/** The driver's fetch for every HTTP query: pulls this request's state out of the options. */
+async function countedFetch(url: string, init: RequestInit & { [REQUEST_STATE]?: RequestState }): Promise<Response> {
+  const { [REQUEST_STATE]: state, ...rest } = init;
+  if (!state) return fetch(url, rest);
+  return state.send(url, rest);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function openDatabase(settings: DatabaseSettings, stats: QueryStats): RequestDatabase {
+  configureDriver(settings.relay);
+  const state = new RequestState(stats);
+  const http = neon(settings.databaseUrl, { fetchOptions: { [REQUEST_STATE]: state } });
+  const db = drizzleHttp({ client: http });
+  restoreTimestampParsers();
+  const pools: Pool[] = [];
   let closed = false;
-  // An idle client whose socket drops emits 'error'; unhandled it would crash the request (the query
-  // that needed it still rejects and is handled where it ran). Ending the pool makes every idle
-  // client report "Network connection lost" — expected, so not logged.
-  pool.on("error", (err: Error) => {
-    if (!closed) console.warn(JSON.stringify({ level: "warn", msg: "db pool error", error: err.message }));
-  });
-  const timedPool = countStatements(pool, stats);
-  const db = drizzle({ client: timedPool, schema });
+
+  const makePrelude = (prelude: Prelude): PendingPrelude => {
+    let resolve!: (value: unknown) => void;
+    let reject!: (err: unknown) => void;
+    const settled = new Promise<unknown>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    settled.catch(() => undefined); // observed by whoever awaits it; never an unhandled rejection
+    return { ...prelude, status: "pending", settled, resolve, reject };
+  };
+
   return {
     db,
+    interactive: async (fn) => {
+      if (state.prelude && state.prelude.status !== "done") {
+        // A transaction on its own connection cannot carry the check: settle it first.
+        await flushPrelude(state, settings.databaseUrl);
+        await state.prelude.settled;
+      }
+      const pool = new Pool({ connectionString: settings.databaseUrl, max: 1, connectionTimeoutMillis: 5000 });
+      // Ending the pool makes its idle client report "Network connection lost": expected, not logged.
+      pool.on("error", (err: Error) => {
+        if (!closed) console.warn(JSON.stringify({ level: "warn", msg: "db pool error", error: err.message }));
+      });
+      pools.push(countStatements(pool, stats));
+      const ws = drizzleWs({ client: pool });
+      restoreTimestampParsers();
+      return ws.transaction(fn);
+    },
+    authenticate: (prelude) => {
+      state.prelude = makePrelude(prelude);
+      return state.prelude.settled;
+    },
+    flushAuthentication: async () => {
+      if (!state.prelude) return undefined;
+      await flushPrelude(state, settings.databaseUrl);
+      return state.prelude.settled;
+    },
     close: async () => {
       if (closed) return;
       closed = true;
-      await pool.end().catch(() => undefined);
+      await Promise.all(pools.map((pool) => pool.end().catch(() => undefined)));
     },
   };
 }
 
+/** Sends the pending check as a batch of its own, through the driver (so the endpoint is the same). */
+async function flushPrelude(state: RequestState, databaseUrl: string): Promise<void> {
+  const prelude = state.prelude;
+  if (!prelude || prelude.status !== "pending") return;
+  // An empty batch through the driver: the hook adds the check and strips nothing else.
+  const probe = neon(databaseUrl, { fetchOptions: { [REQUEST_STATE]: state } });
+  await probe.transaction([]).catch(() => undefined);
+}
+
 /**
- * Every connection the pool opens is of a subclass whose `query` counts and times the statement, so
- * each statement that crosses the wire is counted once, whatever issued it (drizzle, raw SQL, a
- * transaction's BEGIN/COMMIT). The Neon pool creates clients from its `Client` field lazily.
+ * Every connection the pool opens is of a subclass whose `query` counts and times the statement,
+ * so each statement of an interactive transaction (BEGIN and COMMIT included) is counted once and
+ * each is a round trip on the WebSocket.
  */
 function countStatements(pool: Pool, stats: QueryStats): Pool {
   const Base = (pool as unknown as { Client: typeof Client }).Client;
   class CountingClient extends Base {
     override query(...args: any[]): any {
       stats.statements++;
+      stats.roundTrips++;
       const started = Date.now();
       const done = () => {
         stats.ms += Date.now() - started;
@@ -85,8 +280,3 @@ function countStatements(pool: Pool, stats: QueryStats): Pool {
   (pool as unknown as { Client: typeof Client }).Client = CountingClient;
   return pool;
 }
-
-/** A transaction handle, as drizzle passes it to `db.transaction(async (tx) => …)`. */
-export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
-/** Anything that can run a query: the request's database or an open transaction. */
-export type Queryable = Database | Transaction;

@@ -87,3 +87,6 @@ export async function verifyRefreshToken(secret: string, token: string): Promise
   }
   return claims as unknown as RefreshClaims;
 }
+
+/** Who is asking, from a verified access token's claims (proven current by the request's user check). */
+export type AuthUser = TokenSubject;

@@ -1,39 +1,69 @@
 /**
- * Authentication (Bearer access JWT) and role guards. The user row is loaded on every authenticated
- * request — one indexed lookup — so that a deactivated account or a token issued before a password
- * change stops working at once rather than when the token expires.
+ * Authentication (Bearer access JWT) and role guards.
+ *
+ * The token's signature and expiry are checked in the worker; the user behind it is checked in the
+ * database on every request — so a deactivated account, a token issued before a password change or
+ * a changed role stops working at once rather than when the token expires. That check costs no
+ * round trip of its own: it is registered here and sent as the first statement of the request's
+ * first round trip (src/db/client.ts). Handlers meanwhile know who is asking from the token's
+ * claims (`c.get("user")`), which the check proves current in the same transaction; a handler that
+ * needs the whole account row awaits `currentAccount(c)`.
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../app-env";
+import { sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import type { AppEnv, AuthUser } from "../app-env";
 import type { ServiceContext } from "../context";
 import type { UserRow } from "../db/types";
 import { ApiError } from "../lib/errors";
 import type { UserType } from "../lib/enums";
 import { verifyAccessToken, type AccessClaims } from "../lib/tokens";
-import { findUserById } from "../modules/users/users.repository";
+import { mapUserRow } from "../modules/auth/sessions.service";
+
+const dialect = new PgDialect();
 
 export function bearerToken(header: string | undefined): string | undefined {
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   return match?.[1];
 }
 
-/** Verifies an access token and loads its (active, same token version) user; 401 otherwise. */
-export async function authenticateAccessToken(services: ServiceContext, token: string): Promise<{ user: UserRow; claims: AccessClaims }> {
+function subjectOf(claims: AccessClaims): AuthUser {
+  return { id: claims.user_id, phone: claims.phone, userType: claims.user_type, isVerified: claims.is_verified, tokenVersion: claims.ver };
+}
+
+/**
+ * Verifies an access token and registers the user check with the request's database; the returned
+ * promise gives the (active, same token version and role) account, or rejects with 401/403.
+ */
+export async function authenticateAccessToken(services: ServiceContext, token: string): Promise<{ user: AuthUser; account: Promise<UserRow>; claims: AccessClaims }> {
   const claims = await verifyAccessToken(services.config.JWT_SECRET, token);
-  const user = await findUserById(services.db, claims.user_id);
-  if (!user || claims.ver !== user.tokenVersion) throw new ApiError("unauthorized", "token_invalid");
-  if (!user.isActive) throw new ApiError("unauthorized", "account_disabled");
-  return { user, claims };
+  const check = dialect.sqlToQuery(sql`select authenticated_user(${claims.user_id}, ${claims.ver}, ${claims.user_type})`);
+  const account = services.authenticate({ query: check.sql, params: check.params }).then((value) =>
+    // The check's raw answer: jsonb as Postgres' text (the driver's parsers never saw it).
+    mapUserRow((typeof value === "string" ? JSON.parse(value) : value) as Record<string, unknown>),
+  );
+  account.catch(() => undefined); // surfaced by the statement that carried it, or by flushAuthentication
+  return { user: subjectOf(claims), account, claims };
 }
 
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (c.get("user")) return next(); // already authenticated by an outer matcher
   const token = bearerToken(c.req.header("authorization"));
   if (!token) throw new ApiError("unauthorized");
-  const { user } = await authenticateAccessToken(c.get("services"), token);
+  const { user, account } = await authenticateAccessToken(c.get("services"), token);
   c.set("user", user);
+  c.set("account", account);
   await next();
+  // A route that ran no SQL has not had its user checked yet: it must not answer as if it had.
+  await c.get("services").flushAuthentication();
 });
+
+/** The signed-in user's whole account row (costs a round trip only if no statement has carried the check). */
+export async function currentAccount(c: Context<AppEnv>): Promise<UserRow> {
+  await c.get("services").flushAuthentication();
+  return c.get("account");
+}
 
 export function requireRole(...roles: UserType[]) {
   return createMiddleware<AppEnv>(async (c, next) => {

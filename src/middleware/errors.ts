@@ -44,15 +44,21 @@ const statusToCode: Record<number, ErrorCode> = {
 function fromPostgres(err: unknown): ApiError | undefined {
   const code = (err as { code?: unknown })?.code;
   if (typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code)) return undefined;
+  // Raised by the request's user check (migrations/0004_authenticated_user.sql).
+  if (code === "CC401") return new ApiError("unauthorized", "token_invalid");
+  if (code === "CC403") return new ApiError("unauthorized", "account_disabled");
   if (code === "23505") return new ApiError("conflict");
   if (code === "23502" || code === "23503" || code === "23514" || code.startsWith("22")) return new ApiError("validation_error", "validation_error", {});
   return undefined;
 }
 
-/** The Neon driver reports a dead socket as an Error or, from the WebSocket itself, an ErrorEvent. */
+/**
+ * The Neon driver reports an unreachable database as "Error connecting to database" (HTTP path),
+ * as a 5xx from the SQL endpoint, or (WebSocket path) as an Error or an ErrorEvent from the socket.
+ */
 function isDatabaseUnreachable(err: unknown): boolean {
   const message = typeof (err as { message?: unknown })?.message === "string" ? (err as { message: string }).message : String(err);
-  return /WebSocket|ECONNREFUSED|connection (terminated|timeout)|Connection terminated|timeout exceeded when trying to connect|Network connection lost/i.test(message);
+  return /Error connecting to database|Server error \(HTTP status 5\d\d\)|WebSocket|ECONNREFUSED|connection (terminated|timeout)|Connection terminated|timeout exceeded when trying to connect|Network connection lost/i.test(message);
 }
 
 export function toApiError(err: unknown): ApiError | undefined {

@@ -1,6 +1,6 @@
 /**
  * Outermost middleware: request id, language, the per-request service container, structured access
- * log and (in development) `Server-Timing` with the number of SQL statements the request ran.
+ * log and `Server-Timing` with the SQL statements and database round trips the request cost.
  */
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
@@ -23,9 +23,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   } finally {
     c.header("X-Request-Id", requestId);
     const stats = services?.stats;
-    if (stats && services?.config.ENVIRONMENT === "development") {
-      c.header("Server-Timing", `db;dur=${stats.ms};desc="${stats.statements} queries"`);
-    }
+    if (stats) c.header("Server-Timing", `db;dur=${stats.ms};desc="${stats.statements} statements, ${stats.roundTrips} round trips"`);
     if (services) {
       const closing = services.close();
       try {
@@ -44,6 +42,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
         status: c.res.status,
         duration_ms: Date.now() - started,
         db_statements: stats?.statements ?? 0,
+        db_round_trips: stats?.roundTrips ?? 0,
       }),
     );
   }

@@ -1,6 +1,6 @@
 /**
  * Runs in Node before the suite: a throwaway embedded PostgreSQL (fresh data dir, migrated), the
- * WebSocket relay in front of it (and a second, pausable one for the chat outage test), a fake SSL
+ * relay in front of it (WebSocket and SQL over HTTP; and a second, pausable one for the outage tests), a fake SSL
  * Wireless gateway and the bKash sandbox. Their addresses
  * are provided to the workerd side through `inject`.
  */

@@ -9,7 +9,7 @@ describe("GET /health", () => {
     expect(body.status).toBe("healthy");
     expect(body.services.database).toBe("healthy");
     expect(res.headers.get("x-request-id")).toBeTruthy();
-    expect(res.headers.get("server-timing")).toMatch(/db;dur=\d+;desc="1 queries"/);
+    expect(res.headers.get("server-timing")).toMatch(/db;dur=\d+;desc="1 statements, 1 round trips"/);
   });
 });
 

@@ -36,9 +36,18 @@ export async function api<T = any>(path: string, options: CallOptions = {}): Pro
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
-/** The number of SQL statements the request ran, from the dev Server-Timing header. */
-export function statementCount(res: ApiResponse): number {
-  const match = res.headers.get("server-timing")?.match(/desc="(\d+) queries"/);
+function dbTiming(res: ApiResponse): { statements: number; roundTrips: number } {
+  const match = res.headers.get("server-timing")?.match(/desc="(\d+) statements, (\d+) round trips"/);
   if (!match) throw new Error("no Server-Timing header");
-  return Number(match[1]);
+  return { statements: Number(match[1]), roundTrips: Number(match[2]) };
+}
+
+/** The number of SQL statements the request ran, from its Server-Timing header. */
+export function statementCount(res: ApiResponse): number {
+  return dbTiming(res).statements;
+}
+
+/** The number of database round trips the request cost, from its Server-Timing header. */
+export function roundTrips(res: ApiResponse): number {
+  return dbTiming(res).roundTrips;
 }

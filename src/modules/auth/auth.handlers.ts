@@ -1,6 +1,7 @@
 /** Thin handlers: validated input → service → response shape. */
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
+import { currentAccount } from "../../middleware/auth";
 import { t } from "../../lib/i18n";
 import { publicOrigin } from "../../lib/request";
 import { toUserDto } from "../users/users.schemas";
@@ -48,11 +49,11 @@ export const logout: Handler<"logout"> = async (c) => {
   return c.json({ message: t("logged_out", c.get("lang")) }, 200);
 };
 
-export const me: Handler<"me"> = (c) => c.json(toUserDto(c.get("user"), publicOrigin(c)), 200);
+export const me: Handler<"me"> = async (c) => c.json(toUserDto(await currentAccount(c), publicOrigin(c)), 200);
 
 export const changePassword: Handler<"changePassword"> = async (c) => {
   const { old_password, new_password } = c.req.valid("json");
-  const pair = await auth.changePassword(c.get("services"), c.get("user"), old_password, new_password);
+  const pair = await auth.changePassword(c.get("services"), await currentAccount(c), old_password, new_password);
   return c.json({ message: t("password_changed", c.get("lang")), access_token: pair.access, refresh_token: pair.refresh }, 200);
 };
 

@@ -7,8 +7,8 @@ import { ApiError, rateLimited, validationError } from "../../lib/errors";
 import { t } from "../../lib/i18n";
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from "../../lib/password";
 import { findUserByPhone } from "../users/users.repository";
-import { checkOtp, issueOtp, type OtpCheck } from "./otp.service";
-import { mapUserRow, startSession, type TokenPair } from "./sessions.service";
+import { checkOtp, checkOtpSql, issueOtp, otpOutcome, type OtpCheck } from "./otp.service";
+import { insertSessionSql, mapUserRow, newSession, signSession, startSession, type TokenPair } from "./sessions.service";
 import type { Queryable } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
 
@@ -33,7 +33,7 @@ export interface RegistrationInput {
 export async function register(services: ServiceContext, input: RegistrationInput): Promise<UserRow> {
   const passwordHash = await hashPassword(input.password);
   try {
-    return await services.db.transaction(async (tx) => {
+    return await services.interactive(async (tx) => {
       const { rows } = await tx.execute<Record<string, unknown>>(sql`
         insert into users (phone, name, password_hash, email, nid, address, ward_number)
         values (${input.phone}, ${input.name}, ${passwordHash}, ${input.email ?? null}, ${input.nid ?? null},
@@ -61,23 +61,27 @@ function otpFailure(result: Exclude<OtpCheck, "ok">): ApiError {
 
 /**
  * verify-otp: `registration` marks the account verified; `login` is passwordless sign-in for a
- * verified account. Either way a session starts. The code check commits even when it fails (so a
- * wrong try is counted); everything after a match commits or rolls back together.
+ * verified account. Either way a session starts. One statement: the code check (which counts a
+ * wrong try, and commits that count), and on a match the account update and the new session.
  */
 export async function verifyOtpAndSignIn(services: ServiceContext, phone: string, purpose: "registration" | "login", code: string) {
-  const outcome = await services.db.transaction(async (tx) => {
-    const check = await checkOtp(services, tx, phone, purpose, code);
-    if (check !== "ok") return { check } as const;
-    const { rows } = await tx.execute<Record<string, unknown>>(sql`
+  const session = newSession();
+  const { rows } = await services.db.execute<{ ok: boolean; failed_attempts: number; account: Record<string, unknown> | null }>(sql`
+    with checked as (${await checkOtpSql(services, phone, purpose, code)}),
+    verified as (
       update users set is_verified = true, last_login = now(), updated_at = now()
       where phone = ${phone} and is_active and (${purpose} = 'registration' or is_verified)
-      returning *`);
-    if (!rows[0]) return { check: "invalid" as const };
-    const user = mapUserRow(rows[0]);
-    return { check, user, tokens: await startSession(services, tx, user) } as const;
-  });
-  if (outcome.check !== "ok") throw otpFailure(outcome.check);
-  return { user: outcome.user, tokens: outcome.tokens };
+        and exists (select 1 from checked where ok)
+      returning *
+    ),
+    started as (${insertSessionSql(services, session, sql`select id from verified`)})
+    select c.ok, c.failed_attempts, to_jsonb(v) as account
+    from checked c left join verified v on true`);
+  const check = otpOutcome(rows[0]);
+  if (check !== "ok") throw otpFailure(check);
+  if (!rows[0]?.account) throw otpFailure("invalid"); // the code was right, but not for an account that may sign in
+  const user = mapUserRow(rows[0].account);
+  return { user, tokens: await signSession(services, session, user) };
 }
 
 /**
@@ -91,15 +95,20 @@ export async function resendOtp(services: ServiceContext, phone: string, purpose
     user.isActive &&
     (purpose === "registration" ? !user.isVerified : purpose === "login" ? user.isVerified : true);
   if (!eligible) return;
-  await services.db.transaction((tx) => issueOtp(services, tx, phone, purpose));
+  await services.interactive((tx) => issueOtp(services, tx, phone, purpose));
 }
 
 /**
- * Password login with throttling. One statement both counts this attempt against the phone's
- * 15-minute window (reserving it *before* the password is checked, so parallel guesses cannot slip
- * past the limit) and loads the user. A successful login clears the window.
+ * Password login with throttling, in one round trip. One statement counts this attempt against the
+ * phone's 15-minute window (reserving it *before* the password is checked, so parallel guesses
+ * cannot slip past the limit), loads the user and — for an active, verified account within the
+ * limit — already stores the session's refresh token. That token is only ever handed out if the
+ * password then checks out in the worker; otherwise nobody holds it (it is signed by us and never
+ * sent), and it is deleted after the answer. Clearing the window, `last_login` and a hash upgrade
+ * are bookkeeping, written after the response.
  */
 export async function login(services: ServiceContext, phone: string, password: string): Promise<{ user: UserRow; tokens: TokenPair }> {
+  const session = newSession();
   const { rows } = await services.db.execute<Record<string, unknown>>(sql`
     with attempt as (
       insert into login_throttle as lt (phone, window_start, failures) values (${phone}, now(), 1)
@@ -107,27 +116,33 @@ export async function login(services: ServiceContext, phone: string, password: s
         failures = case when lt.window_start < now() - make_interval(secs => ${LOGIN_WINDOW_SECONDS}) then 1 else lt.failures + 1 end,
         window_start = case when lt.window_start < now() - make_interval(secs => ${LOGIN_WINDOW_SECONDS}) then now() else lt.window_start end
       returning failures, extract(epoch from (window_start + make_interval(secs => ${LOGIN_WINDOW_SECONDS}) - now()))::float8 as retry_after
+    ),
+    account as (select * from users where phone = ${phone}),
+    started as (
+      ${insertSessionSql(services, session, sql`(select id from account where is_active and is_verified and (select failures from attempt) <= ${LOGIN_MAX_FAILURES})`)}
     )
-    select a.failures as throttle_failures, a.retry_after as throttle_retry_after, u.*
-    from attempt a left join users u on u.phone = ${phone}`);
+    select a.failures as throttle_failures, a.retry_after as throttle_retry_after, exists (select 1 from started) as session_stored, u.*
+    from attempt a left join account u on true`);
   const row = rows[0]!;
   if (Number(row.throttle_failures) > LOGIN_MAX_FAILURES) throw rateLimited(Number(row.throttle_retry_after));
 
   const user = row.id ? mapUserRow(row) : undefined;
   // Unknown phones cost a full hash too, so response time does not reveal which numbers exist.
   const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
-  if (!user || !valid) throw new ApiError("unauthorized", "invalid_credentials");
-  if (!user.isActive) throw new ApiError("account_disabled");
-  if (!user.isVerified) throw new ApiError("not_verified");
+  const stored = row.session_stored === true;
+  if (!user || !valid || !user.isActive || !user.isVerified) {
+    if (stored) services.afterResponse(() => services.db.execute(sql`delete from refresh_tokens where id = ${session.jti}`));
+    if (!user || !valid) throw new ApiError("unauthorized", "invalid_credentials");
+    throw new ApiError(user.isActive ? "not_verified" : "account_disabled");
+  }
 
   const upgradedHash = needsRehash(user.passwordHash) ? await hashPassword(password) : null;
-  const tokens = await services.db.transaction(async (tx) => {
-    await tx.execute(sql`
+  services.afterResponse(() =>
+    services.db.execute(sql`
       with cleared as (delete from login_throttle where phone = ${phone})
-      update users set last_login = now(), password_hash = coalesce(${upgradedHash}, password_hash) where id = ${user.id}`);
-    return startSession(services, tx, user);
-  });
-  return { user: { ...user, lastLogin: new Date() }, tokens };
+      update users set last_login = now(), password_hash = coalesce(${upgradedHash}, password_hash) where id = ${user.id}`),
+  );
+  return { user: { ...user, lastLogin: new Date() }, tokens: await signSession(services, session, user) };
 }
 
 /** Changes the password, voids every existing token, and returns a fresh pair for this device. */
@@ -136,7 +151,7 @@ export async function changePassword(services: ServiceContext, user: UserRow, ol
     throw validationError({ old_password: [t("wrong_password", "en")] }, "wrong_password");
   }
   const passwordHash = await hashPassword(newPassword);
-  return services.db.transaction(async (tx) => {
+  return services.interactive(async (tx) => {
     const updated = await setPassword(tx, user.id, passwordHash);
     return startSession(services, tx, updated);
   });
@@ -162,7 +177,7 @@ export async function requestPasswordReset(services: ServiceContext, phone: stri
 
 export async function confirmPasswordReset(services: ServiceContext, phone: string, code: string, newPassword: string): Promise<void> {
   const passwordHash = await hashPassword(newPassword);
-  const check = await services.db.transaction(async (tx) => {
+  const check = await services.interactive(async (tx) => {
     const result = await checkOtp(services, tx, phone, "password_reset", code);
     if (result !== "ok") return result;
     const user = await findUserByPhone(tx, phone);

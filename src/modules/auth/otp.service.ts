@@ -3,7 +3,7 @@
  * hash, at most 5 wrong tries per code, one send per 60 s per phone+purpose, 5 sends per phone per
  * hour. Sends go through the SMS queue, never inline.
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import type { Queryable } from "../../db/client";
 import { hmacSha256Hex, randomDigits } from "../../lib/crypto";
@@ -69,8 +69,17 @@ export type OtpCheck = "ok" | "invalid" | "attempts_exceeded";
  * Hashes are compared in SQL; they are HMACs, so their comparison time reveals nothing about the code.
  */
 export async function checkOtp(services: ServiceContext, tx: Queryable, phone: string, purpose: OtpPurpose, code: string): Promise<OtpCheck> {
+  const { rows } = await tx.execute<{ ok: boolean; failed_attempts: number }>(await checkOtpSql(services, phone, purpose, code));
+  return otpOutcome(rows[0]);
+}
+
+/**
+ * The statement behind `checkOtp`, returning `ok` and `failed_attempts` (no row: no live code).
+ * Use `checked` as a CTE name of a larger statement to act on a match in the same statement.
+ */
+export async function checkOtpSql(services: ServiceContext, phone: string, purpose: OtpPurpose, code: string): Promise<SQL> {
   const hash = await codeHash(services, phone, purpose, code);
-  const { rows } = await tx.execute<{ ok: boolean; failed_attempts: number }>(sql`
+  return sql`
     with target as (
       select id, code_hash, failed_attempts from otp_codes
       where phone = ${phone} and purpose = ${purpose} and consumed_at is null and expires_at > now()
@@ -83,8 +92,10 @@ export async function checkOtp(services: ServiceContext, tx: Queryable, phone: s
       consumed_at = case when m.ok then now() else o.consumed_at end,
       failed_attempts = case when m.ok then o.failed_attempts else o.failed_attempts + 1 end
     from matched m where o.id = m.id
-    returning m.ok as ok, o.failed_attempts as failed_attempts`);
-  const row = rows[0];
+    returning m.ok as ok, o.failed_attempts as failed_attempts`;
+}
+
+export function otpOutcome(row: { ok: boolean; failed_attempts: number } | undefined): OtpCheck {
   if (!row) return "invalid";
   if (row.ok) return "ok";
   return row.failed_attempts >= OTP_MAX_FAILED_ATTEMPTS ? "attempts_exceeded" : "invalid";

@@ -3,7 +3,7 @@
  * token in the same family and retires the old one. Presenting a retired token means it leaked (or
  * was replayed), so the whole family is revoked and everyone holding it must sign in again.
  */
-import { getTableColumns, sql } from "drizzle-orm";
+import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import type { Queryable } from "../../db/client";
 import type { UserRow } from "../../db/types";
@@ -25,15 +25,39 @@ function refreshTokenFor(services: ServiceContext, jti: string, userId: string, 
   return signRefreshToken(services.config.JWT_SECRET, { jti, userId, familyId }, services.config.REFRESH_TOKEN_TTL_SECONDS);
 }
 
+/** A session's ids, made in the worker so that the statement storing it can be part of a larger one. */
+export interface NewSession {
+  jti: string;
+  familyId: string;
+}
+
+export function newSession(): NewSession {
+  return { jti: crypto.randomUUID(), familyId: crypto.randomUUID() };
+}
+
+/**
+ * The INSERT that stores a new family's first refresh token for the user id(s) `userIdSql` yields
+ * (a subquery: none, and nothing is stored), returning its id. For use inside a larger statement.
+ */
+export function insertSessionSql(services: ServiceContext, session: NewSession, userIdSql: SQL): SQL {
+  return sql`
+    insert into refresh_tokens (id, user_id, family_id, expires_at)
+    select ${session.jti}::uuid, user_id, ${session.familyId}::uuid, now() + make_interval(secs => ${services.config.REFRESH_TOKEN_TTL_SECONDS})
+    from (${userIdSql}) as session_owner (user_id)
+    returning id`;
+}
+
+/** Signs the pair for a stored session. */
+export async function signSession(services: ServiceContext, session: NewSession, user: UserRow): Promise<TokenPair> {
+  const [access, refresh] = await Promise.all([accessTokenFor(services, user), refreshTokenFor(services, session.jti, user.id, session.familyId)]);
+  return { access, refresh };
+}
+
 /** Starts a new family for `user` (one INSERT) and returns the signed pair. */
 export async function startSession(services: ServiceContext, tx: Queryable, user: UserRow): Promise<TokenPair> {
-  const jti = crypto.randomUUID();
-  const familyId = crypto.randomUUID();
-  await tx.execute(sql`
-    insert into refresh_tokens (id, user_id, family_id, expires_at)
-    values (${jti}, ${user.id}, ${familyId}, now() + make_interval(secs => ${services.config.REFRESH_TOKEN_TTL_SECONDS}))`);
-  const [access, refresh] = await Promise.all([accessTokenFor(services, user), refreshTokenFor(services, jti, user.id, familyId)]);
-  return { access, refresh };
+  const session = newSession();
+  await tx.execute(insertSessionSql(services, session, sql`select ${user.id}::uuid`));
+  return signSession(services, session, user);
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
+import { batchRows } from "../../db/batch";
 import type { Queryable } from "../../db/client";
 import type { ChatMessageRecord } from "./chat.protocol";
 
@@ -114,16 +115,35 @@ export interface SyncBatch {
 
 /**
  * Copies one batch of a room's log into Postgres: messages, the room's activity time (room lists sort
- * by it), then read positions. Three statements at most, whatever the batch size.
+ * by it), then read positions — as one batch, one round trip, whatever the batch size. Only if
+ * Postgres refuses that for its data does the copy fall back to finding the bad rows one by one.
  */
 export async function syncRoomLog(services: ServiceContext, roomId: string, batch: SyncBatch): Promise<CopyResult> {
+  const statements = [
+    ...(batch.messages.length ? [insertStatement(roomId, batch.messages), activityStatement(roomId, batch.messages)] : []),
+    ...(batch.reads.length ? [upsertReads(roomId, batch.reads)] : []),
+  ];
+  if (statements.length === 0) return { copied: [], rejected: [] };
+  try {
+    await batchRows(services.db, statements);
+    return { copied: batch.messages.map((m) => m.id), rejected: [] };
+  } catch (err) {
+    if (!isDataError(err)) throw err;
+  }
+  return syncOneByOne(services, roomId, batch);
+}
+
+function activityStatement(roomId: string, messages: ChatMessageRecord[]) {
+  const newest = Math.max(...messages.map((m) => m.createdAt));
+  return sql`update chat_rooms set last_activity_at = greatest(last_activity_at, ${new Date(newest).toISOString()}::timestamptz) where id = ${roomId}::uuid`;
+}
+
+/** The slow path after a refused batch: each part alone, bad rows reported. */
+async function syncOneByOne(services: ServiceContext, roomId: string, batch: SyncBatch): Promise<CopyResult> {
   const result = await copyMessages(services.db, roomId, batch.messages);
   if (result.copied.length > 0) {
     const copied = new Set(result.copied);
-    const newest = Math.max(...batch.messages.filter((m) => copied.has(m.id)).map((m) => m.createdAt));
-    await services.db.execute(
-      sql`update chat_rooms set last_activity_at = greatest(last_activity_at, ${new Date(newest).toISOString()}::timestamptz) where id = ${roomId}::uuid`,
-    );
+    await services.db.execute(activityStatement(roomId, batch.messages.filter((m) => copied.has(m.id))));
   }
   await saveReadPositions(services.db, roomId, batch.reads);
   return result;

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
+import { currentAccount } from "../../middleware/auth";
 import { pageEnvelope } from "../../lib/pagination";
 import { publicOrigin } from "../../lib/request";
 import { toChatMessageDto } from "./chat.schemas";
@@ -11,7 +12,7 @@ import { connectSocket } from "./socket.service";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
 
-const actor = (c: Context<AppEnv>): messagesService.Actor => ({ user: c.get("user"), origin: publicOrigin(c), lang: c.get("lang") });
+const actor = (c: Context<AppEnv>): messagesService.Actor => ({ user: c.get("user"), account: () => currentAccount(c), origin: publicOrigin(c), lang: c.get("lang") });
 const roomId = (c: Context<AppEnv>) => c.req.param("id")!;
 
 export const createRoom: Handler<"createRoom"> = async (c) => {

@@ -3,6 +3,7 @@
  * moves a read position goes through the room's Durable Object, so REST and sockets share one order,
  * one set of rules and one fan-out.
  */
+import type { AuthUser } from "../../lib/tokens";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import { chatMessages, users } from "../../db/schema";
@@ -14,18 +15,20 @@ import { putObject, readUpload, streamObject } from "../../providers/storage";
 import type { ChatMessageRecord, MessageType, SendInput, SendProblem } from "./chat.protocol";
 import { saveReadPositions } from "./chat-sync.service";
 import { roomObject, type RoomCaller } from "./room-object";
-import { findAccessibleRoom, roomForAction } from "./rooms.service";
+import { accessibleRoomQuery, findAccessibleRoom, roomForAction } from "./rooms.service";
 
 export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 
 export interface Actor {
-  user: UserRow;
+  user: AuthUser;
+  /** The whole account (for the sender's name); by the time it is asked for, the user check has run. */
+  account: () => Promise<UserRow>;
   origin: string;
   lang: Lang;
 }
 
-function caller(actor: Actor, roomId: string): RoomCaller {
-  return { roomId, userId: actor.user.id, name: actor.user.name, userType: actor.user.userType, origin: actor.origin, lang: actor.lang };
+async function caller(actor: Actor, roomId: string): Promise<RoomCaller> {
+  return { roomId, userId: actor.user.id, name: (await actor.account()).name, userType: actor.user.userType, origin: actor.origin, lang: actor.lang };
 }
 
 function problemError(problem: SendProblem, lang: Lang, retryAfterSeconds?: number): ApiError {
@@ -47,16 +50,21 @@ export interface HistoryPage {
  * Newest first. The room is asked first, Postgres second: a message copied in between is then in
  * both answers (and de-duplicated by id) rather than in neither.
  */
-export async function history(services: ServiceContext, user: UserRow, roomId: string, query: { before?: string; limit: number }): Promise<HistoryPage> {
-  if (!(await findAccessibleRoom(services, user, roomId))) throw new ApiError("not_found");
+export async function history(services: ServiceContext, user: AuthUser, roomId: string, query: { before?: string; limit: number }): Promise<HistoryPage> {
+  // What the room holds is read first (and discarded unless the access check below passes); the
+  // access check and the page then cost one round trip together.
   const uncopied = await roomObject(services.env, roomId).uncopiedMessages(roomId, query.before ?? null, query.limit);
-  const rows = await services.db
-    .select({ m: chatMessages, senderName: users.name })
-    .from(chatMessages)
-    .innerJoin(users, eq(users.id, chatMessages.senderId))
-    .where(and(eq(chatMessages.roomId, roomId), query.before ? lt(chatMessages.id, query.before) : undefined))
-    .orderBy(desc(chatMessages.id))
-    .limit(query.limit);
+  const [access, rows] = await services.db.batch([
+    accessibleRoomQuery(services, user, roomId),
+    services.db
+      .select({ m: chatMessages, senderName: users.name })
+      .from(chatMessages)
+      .innerJoin(users, eq(users.id, chatMessages.senderId))
+      .where(and(eq(chatMessages.roomId, roomId), query.before ? lt(chatMessages.id, query.before) : undefined))
+      .orderBy(desc(chatMessages.id))
+      .limit(query.limit),
+  ]);
+  if (access.length === 0) throw new ApiError("not_found");
 
   const byId = new Map<string, ChatMessageRecord>();
   for (const { m, senderName } of rows) {
@@ -82,7 +90,7 @@ export async function history(services: ServiceContext, user: UserRow, roomId: s
 
 export async function sendMessage(services: ServiceContext, actor: Actor, roomId: string, input: SendInput): Promise<{ message: ChatMessageRecord; duplicate: boolean }> {
   await roomForAction(services, actor.user, roomId);
-  const outcome = await roomObject(services.env, roomId).sendMessage(caller(actor, roomId), input);
+  const outcome = await roomObject(services.env, roomId).sendMessage(await caller(actor, roomId), input);
   if (!outcome.ok) throw problemError(outcome.problem, actor.lang, outcome.retryAfterSeconds);
   return { message: outcome.message, duplicate: outcome.duplicate };
 }
@@ -93,7 +101,7 @@ export async function sendMessage(services: ServiceContext, actor: Actor, roomId
  */
 export async function markRead(services: ServiceContext, actor: Actor, roomId: string, messageId: string): Promise<string> {
   await roomForAction(services, actor.user, roomId);
-  const outcome = await roomObject(services.env, roomId).markRead(caller(actor, roomId), messageId);
+  const outcome = await roomObject(services.env, roomId).markRead(await caller(actor, roomId), messageId);
   if (!outcome.ok) throw new ApiError("validation_error", "chat_unknown_message", { message_id: [t("chat_unknown_message", actor.lang)] });
   await saveReadPositions(services.db, roomId, [{ userId: actor.user.id, messageId: outcome.messageId, readAt: Date.now() }]);
   return outcome.messageId;
@@ -122,7 +130,7 @@ export async function uploadAttachment(services: ServiceContext, actor: Actor, r
   const input: SendInput = { message: upload.caption ?? file.name, messageType, fileUrl: attachmentUrl(actor.origin, roomId, stored.file), clientMsgId: upload.clientMsgId ?? null };
   let outcome;
   try {
-    outcome = await roomObject(services.env, roomId).sendMessage(caller(actor, roomId), input);
+    outcome = await roomObject(services.env, roomId).sendMessage(await caller(actor, roomId), input);
   } catch (err) {
     await services.env.MEDIA.delete(stored.key);
     throw err;
@@ -133,7 +141,7 @@ export async function uploadAttachment(services: ServiceContext, actor: Actor, r
   return { message: outcome.message, duplicate: outcome.duplicate };
 }
 
-export async function streamAttachment(services: ServiceContext, user: UserRow, roomId: string, file: string): Promise<Response> {
+export async function streamAttachment(services: ServiceContext, user: AuthUser, roomId: string, file: string): Promise<Response> {
   if (!(await findAccessibleRoom(services, user, roomId))) throw new ApiError("not_found");
   const image = /\.(jpg|png|webp)$/.test(file);
   // Private: only room members may fetch it, so no shared caches. Documents download, images show.

@@ -6,7 +6,8 @@
  * Staff who act in a room (connect, send, read, upload) become members, which is what carries their
  * read position. Everyone else is told the room does not exist (REST 404; the socket says 403).
  */
-import { eq, sql } from "drizzle-orm";
+import type { AuthUser } from "../../lib/tokens";
+import { and, eq, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import { chatRoomMembers, chatRooms, complaints } from "../../db/schema";
 import type { UserRow } from "../../db/types";
@@ -19,7 +20,17 @@ import type { ChatRoomDto, CreateRoomBody } from "./chat.schemas";
 export type RoomRow = typeof chatRooms.$inferSelect;
 
 /** The room if `user` may act in it; null when it does not exist or is not theirs. One statement. */
-export async function findAccessibleRoom(services: ServiceContext, user: UserRow, roomId: string): Promise<(RoomRow & { isMember: boolean }) | null> {
+/** The room's id if `user` may see it (a member, or staff): a query to batch with the read it guards. */
+export function accessibleRoomQuery(services: ServiceContext, user: AuthUser, roomId: string) {
+  const member = sql`exists (select 1 from ${chatRoomMembers} m where m.room_id = ${chatRooms.id} and m.user_id = ${user.id})`;
+  return services.db
+    .select({ id: chatRooms.id })
+    .from(chatRooms)
+    .where(and(eq(chatRooms.id, roomId), isStaff(user) ? undefined : member))
+    .limit(1);
+}
+
+export async function findAccessibleRoom(services: ServiceContext, user: AuthUser, roomId: string): Promise<(RoomRow & { isMember: boolean }) | null> {
   const [row] = await services.db
     .select({
       room: chatRooms,
@@ -33,7 +44,7 @@ export async function findAccessibleRoom(services: ServiceContext, user: UserRow
 }
 
 /** The room for an action by `user` (404 otherwise); staff who are not members yet join it. */
-export async function roomForAction(services: ServiceContext, user: UserRow, roomId: string): Promise<RoomRow> {
+export async function roomForAction(services: ServiceContext, user: AuthUser, roomId: string): Promise<RoomRow> {
   const room = await findAccessibleRoom(services, user, roomId);
   if (!room) throw new ApiError("not_found");
   if (!room.isMember) await addMembers(services, roomId, [user.id]);
@@ -54,7 +65,7 @@ export async function addMembers(services: ServiceContext, roomId: string, userI
  * two concurrent opens still make one room): the second call returns the first room. Its members are
  * the complaint's owner, its assignee (if any) and whoever opened it.
  */
-export async function createRoom(services: ServiceContext, user: UserRow, body: CreateRoomBody): Promise<{ roomId: string; created: boolean }> {
+export async function createRoom(services: ServiceContext, user: AuthUser, body: CreateRoomBody): Promise<{ roomId: string; created: boolean }> {
   if (body.type === "support") {
     const [room] = await services.db.insert(chatRooms).values({ type: "support", title: body.title ?? null, createdBy: user.id }).returning({ id: chatRooms.id });
     await addMembers(services, room!.id, [user.id]);
@@ -110,7 +121,7 @@ export interface RoomFilters {
   roomId?: string;
 }
 
-function visibleRooms(user: UserRow, filters: RoomFilters) {
+function visibleRooms(user: AuthUser, filters: RoomFilters) {
   const conditions = [sql`true`];
   // Lists: staff see every support room and the rooms they are in. One room by id: staff see any.
   if (!isStaff(user)) conditions.push(sql`me.user_id is not null`);
@@ -150,10 +161,10 @@ function toRoomDto(row: RoomListRow): ChatRoomDto {
   };
 }
 
-export async function listRooms(services: ServiceContext, user: UserRow, filters: RoomFilters, page: PageRequest): Promise<{ rows: ChatRoomDto[]; count: number }> {
+export async function listRooms(services: ServiceContext, user: AuthUser, filters: RoomFilters, page: PageRequest): Promise<{ rows: ChatRoomDto[]; count: number }> {
   const { limit, offset } = pageLimits(page);
   const where = visibleRooms(user, filters);
-  const [list, total] = await Promise.all([
+  const [list, total] = await services.db.batch([
     services.db.execute<RoomListRow>(sql`
       select r.id, r.type, r.complaint_id, r.title, r.created_by, r.created_at, r.last_activity_at,
              me.last_read_message_id,
@@ -182,7 +193,7 @@ export async function listRooms(services: ServiceContext, user: UserRow, filters
   return { rows: list.rows.map(toRoomDto), count: Number(total.rows[0]?.n ?? 0) };
 }
 
-export async function getRoom(services: ServiceContext, user: UserRow, roomId: string): Promise<ChatRoomDto> {
+export async function getRoom(services: ServiceContext, user: AuthUser, roomId: string): Promise<ChatRoomDto> {
   const { rows } = await listRooms(services, user, { roomId }, { page: 1, page_size: 1 });
   if (!rows[0]) throw new ApiError("not_found");
   return rows[0];

@@ -43,7 +43,7 @@ export async function connectSocket(services: ServiceContext, req: SocketConnect
   const fromProtocol = tokenFromProtocols(req.protocolHeader);
   const token = req.queryToken || fromProtocol?.token;
   if (!token) throw new ApiError("unauthorized");
-  const { user, claims } = await authenticateAccessToken(services, token);
+  const { user, account, claims } = await authenticateAccessToken(services, token);
   if (req.since !== undefined && !UUID_PATTERN.test(req.since)) {
     throw new ApiError("validation_error", "validation_error", { since: ["Must be a message id (UUID)."] });
   }
@@ -56,7 +56,7 @@ export async function connectSocket(services: ServiceContext, req: SocketConnect
     socketRequest({
       roomId: room.id,
       userId: user.id,
-      name: user.name,
+      name: (await services.flushAuthentication().then(() => account)).name,
       userType: user.userType,
       origin: req.origin,
       lang: req.lang,

@@ -3,6 +3,7 @@
  * their bytes, stored in R2 under random keys and streamed back only to those who may see the
  * complaint. Every file is checked before any is stored, so a bad sixth file stores nothing.
  */
+import type { AuthUser } from "../../lib/tokens";
 import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import type { UserRow } from "../../db/types";
@@ -57,7 +58,7 @@ interface ComplaintAccess {
   image_count: number;
 }
 
-async function accessFor(services: ServiceContext, viewer: UserRow, complaintId: string): Promise<ComplaintAccess> {
+async function accessFor(services: ServiceContext, viewer: AuthUser, complaintId: string): Promise<ComplaintAccess> {
   const { rows } = await services.db.execute<ComplaintAccess & Record<string, unknown>>(sql`
     select c.id, c.user_id, c.status, (select count(*)::int from complaint_images i where i.complaint_id = c.id) as image_count
     from complaints c
@@ -72,14 +73,14 @@ const OPEN = [STATUS.submitted, STATUS.inProgress] as string[];
  * Adds photos to an existing complaint (owner while it is open; staff any time). The complaint row
  * is locked while the count is checked, so two simultaneous uploads cannot pass five together.
  */
-export async function addComplaintImages(services: ServiceContext, actor: UserRow, complaintId: string, files: unknown[]) {
+export async function addComplaintImages(services: ServiceContext, actor: AuthUser, complaintId: string, files: unknown[]) {
   if (files.length === 0) throw validationError({ images: ["Attach 1 to 5 image files."] });
   const access = await accessFor(services, actor, complaintId);
   if (!isStaff(actor) && !OPEN.includes(access.status)) throw new ApiError("conflict");
   const images = await validateComplaintImages(files, access.image_count);
   const stored = await storeComplaintImages(services, images, access.image_count);
   try {
-    await services.db.transaction(async (tx) => {
+    await services.interactive(async (tx) => {
       await tx.execute(sql`select id from complaints where id = ${complaintId} for update`);
       const { rows } = await tx.execute<{ id: string }>(sql`
         insert into complaint_images (complaint_id, object_key, image_name, file_size, content_type, position)
@@ -97,7 +98,7 @@ export async function addComplaintImages(services: ServiceContext, actor: UserRo
   }
 }
 
-async function findImage(services: ServiceContext, viewer: UserRow, complaintId: string, imageId: string) {
+async function findImage(services: ServiceContext, viewer: AuthUser, complaintId: string, imageId: string) {
   const { rows } = await services.db.execute<{ object_key: string; user_id: string; status: string }>(sql`
     select i.object_key, c.user_id, c.status from complaint_images i join complaints c on c.id = i.complaint_id
     where i.id = ${imageId} and c.id = ${complaintId} ${isStaff(viewer) ? sql`` : sql`and c.user_id = ${viewer.id}`}`);
@@ -105,14 +106,14 @@ async function findImage(services: ServiceContext, viewer: UserRow, complaintId:
   return rows[0];
 }
 
-export async function streamComplaintImage(services: ServiceContext, viewer: UserRow, complaintId: string, imageId: string): Promise<Response> {
+export async function streamComplaintImage(services: ServiceContext, viewer: AuthUser, complaintId: string, imageId: string): Promise<Response> {
   const image = await findImage(services, viewer, complaintId, imageId);
   // Private: only the owner and staff may see it, so shared caches must not keep it.
   return streamObject(services.env.MEDIA, image.object_key, "private, max-age=3600");
 }
 
 /** Owner while submitted, staff any: the row goes, then its R2 object. */
-export async function deleteComplaintImage(services: ServiceContext, actor: UserRow, complaintId: string, imageId: string): Promise<void> {
+export async function deleteComplaintImage(services: ServiceContext, actor: AuthUser, complaintId: string, imageId: string): Promise<void> {
   const image = await findImage(services, actor, complaintId, imageId);
   if (!isStaff(actor) && image.status !== STATUS.submitted) throw new ApiError("conflict");
   const { rows } = await services.db.execute<{ object_key: string }>(sql`

@@ -3,6 +3,7 @@
  * owner's rating. Each change that the owner should hear about enqueues an SMS inside the same
  * transaction, so a change is never committed without its notification being queued.
  */
+import type { AuthUser } from "../../lib/tokens";
 import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import type { UserRow } from "../../db/types";
@@ -10,7 +11,9 @@ import { STAFF_TYPES } from "../../lib/enums";
 import { ApiError, validationError } from "../../lib/errors";
 import { enqueueSms } from "../sms/sms.service";
 import { isStaff } from "../users/users.service";
-import { byId, findVisibleComplaint } from "./complaints.service";
+import { batchRows } from "../../db/batch";
+import { complaintsQuery, type ComplaintRecord } from "./complaints.queries";
+import { byId, findVisibleComplaint, visibilityCondition } from "./complaints.service";
 import { STATUS, sourcesOf } from "./status-machine";
 
 export function statusSmsText(trackingNumber: string, status: string): string {
@@ -23,40 +26,56 @@ export function assignmentSmsText(trackingNumber: string, assignee: string): str
 
 /**
  * Moves a complaint to `newStatus`. Staff may make any allowed move; the owner may only cancel
- * while it is submitted. The UPDATE itself is guarded by the allowed source statuses, so two
- * concurrent changes cannot both apply; the history row records the status actually replaced.
+ * while it is submitted. One batch (one round trip, one transaction): the guarded UPDATE with its
+ * history row, then the complaint as it now is. The UPDATE only applies from an allowed source
+ * status and under the row lock, so two concurrent changes cannot both apply, and the history row
+ * records the status actually replaced.
+ *
+ * The owner's SMS is queued once the change has committed. (A queue that refuses the message
+ * then loses that one SMS — logged — rather than the status change; the notification outbox
+ * of the notifications work makes both durable together.)
  */
-export async function changeStatus(services: ServiceContext, actor: UserRow, id: string, newStatus: string, comment: string | undefined) {
-  const complaint = await findVisibleComplaint(services, actor, byId(id));
+export async function changeStatus(services: ServiceContext, actor: AuthUser, id: string, newStatus: string, comment: string | undefined) {
   const staff = isStaff(actor);
-  if (!staff && newStatus !== STATUS.cancelled) throw new ApiError("forbidden");
+  if (!staff && newStatus !== STATUS.cancelled) {
+    await findVisibleComplaint(services, actor, byId(id)); // someone else's complaint stays "not found"
+    throw new ApiError("forbidden");
+  }
   const sources = staff ? sourcesOf(newStatus) : [STATUS.submitted];
-  if (sources.length === 0 || !sources.includes(complaint.status)) throw new ApiError("conflict");
-
-  const changed = await services.db.transaction(async (tx) => {
-    const { rows } = await tx.execute<{ old_status: string; updated_at: string; resolved_at: string | null }>(sql`
-      with current_row as (select id, status from complaints where id = ${id} for update),
+  const visible = sql`c.id = ${id} and ${visibilityCondition(actor)}`;
+  const [[outcome], [complaint]] = await batchRows<[{ found: boolean; changed: boolean }, ComplaintRecord]>(services.db, [
+    sql`
+      with current_row as (select c.id, c.status from complaints c where ${visible} for update),
       changed as (
         update complaints c set status = ${newStatus}, updated_at = now(),
           resolved_at = case when ${newStatus} = ${STATUS.resolved} then now() else c.resolved_at end
         from current_row cur
-        where c.id = cur.id and cur.status in (${sql.join(sources.map((s) => sql`${s}`), sql`, `)})
-        returning c.id, cur.status as old_status, c.updated_at, c.resolved_at
+        where c.id = cur.id and cur.status in (${sources.length ? sql.join(sources.map((s) => sql`${s}`), sql`, `) : sql`null`})
+        returning c.id, cur.status as old_status
       ),
       history as (
         insert into complaint_updates (complaint_id, updated_by, old_status, new_status, comment)
         select id, ${actor.id}, old_status, ${newStatus}, ${comment ?? null} from changed
       )
-      select old_status, updated_at, resolved_at from changed`);
-    if (!rows[0]) throw new ApiError("conflict"); // someone else moved it first
-    await enqueueSms(services.env, { phone: complaint.user_phone, text: statusSmsText(complaint.tracking_number, newStatus) });
-    return rows[0];
-  });
-  // The row read for the access check, with what the update changed: no second read.
-  return { ...complaint, status: newStatus, updated_at: changed.updated_at, resolved_at: changed.resolved_at };
+      select exists (select 1 from current_row) as found, exists (select 1 from changed) as changed`,
+    complaintsQuery(visible),
+  ]);
+  if (!outcome?.found || !complaint) throw new ApiError("not_found");
+  if (!outcome.changed) throw new ApiError("conflict"); // not an allowed move from its status, or someone moved it first
+  await notifyOwner(services, complaint.user_phone, statusSmsText(complaint.tracking_number, newStatus));
+  return complaint;
 }
 
-export async function listStatusHistory(services: ServiceContext, viewer: UserRow, id: string) {
+/** Queues an SMS to the owner after a committed change; a refused enqueue costs that SMS, not the change. */
+async function notifyOwner(services: ServiceContext, phone: string, text: string): Promise<void> {
+  try {
+    await enqueueSms(services.env, { phone, text });
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "owner sms not queued", error: err instanceof Error ? err.message : String(err) }));
+  }
+}
+
+export async function listStatusHistory(services: ServiceContext, viewer: AuthUser, id: string) {
   await findVisibleComplaint(services, viewer, byId(id));
   const { rows } = await services.db.execute<{
     id: string;
@@ -82,25 +101,23 @@ export async function listStatusHistory(services: ServiceContext, viewer: UserRo
 }
 
 /** Assigns an open complaint to an active staff member and tells the owner. */
-export async function assignComplaint(services: ServiceContext, actor: UserRow, id: string, assigneeId: string) {
+export async function assignComplaint(services: ServiceContext, actor: AuthUser, id: string, assigneeId: string) {
   const complaint = await findVisibleComplaint(services, actor, byId(id));
   if (complaint.status !== STATUS.submitted && complaint.status !== STATUS.inProgress) throw new ApiError("conflict");
-  const changed = await services.db.transaction(async (tx) => {
-    const { rows } = await tx.execute<{ assignee_name: string; updated_at: string }>(sql`
-      update complaints c set assigned_to = a.id, updated_at = now()
-      from users a
-      where c.id = ${id} and a.id = ${assigneeId} and a.is_active
-        and a.user_type in (${sql.join(STAFF_TYPES.map((t) => sql`${t}`), sql`, `)})
-      returning a.name as assignee_name, c.updated_at`);
-    if (!rows[0]) throw validationError({ assigned_to: ["The assignee must be an active staff member."] });
-    await enqueueSms(services.env, { phone: complaint.user_phone, text: assignmentSmsText(complaint.tracking_number, rows[0].assignee_name) });
-    return rows[0];
-  });
+  const { rows } = await services.db.execute<{ assignee_name: string; updated_at: string }>(sql`
+    update complaints c set assigned_to = a.id, updated_at = now()
+    from users a
+    where c.id = ${id} and a.id = ${assigneeId} and a.is_active
+      and a.user_type in (${sql.join(STAFF_TYPES.map((t) => sql`${t}`), sql`, `)})
+    returning a.name as assignee_name, c.updated_at`);
+  const changed = rows[0];
+  if (!changed) throw validationError({ assigned_to: ["The assignee must be an active staff member."] });
+  await notifyOwner(services, complaint.user_phone, assignmentSmsText(complaint.tracking_number, changed.assignee_name));
   return { ...complaint, assigned_to: assigneeId, assigned_name: changed.assignee_name, updated_at: changed.updated_at };
 }
 
 /** The owner rates a resolved complaint, once. */
-export async function rateComplaint(services: ServiceContext, actor: UserRow, id: string, rating: number, feedback: string | undefined) {
+export async function rateComplaint(services: ServiceContext, actor: AuthUser, id: string, rating: number, feedback: string | undefined) {
   const complaint = await findVisibleComplaint(services, actor, byId(id));
   if (complaint.user_id !== actor.id) throw new ApiError("forbidden");
   const { rows } = await services.db.execute<{ updated_at: string }>(sql`

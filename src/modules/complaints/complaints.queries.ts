@@ -74,8 +74,15 @@ export function listConditions(filters: Omit<ComplaintFilters, "ordering">, owne
   return sql.join(parts, sql` and `);
 }
 
-export async function selectComplaints(db: Queryable, where: SQL, options: { ordering?: string; limit?: number; offset?: number } = {}) {
-  const { rows } = await db.execute<ComplaintRecord & Record<string, unknown>>(sql`
+export interface ComplaintPageOptions {
+  ordering?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** The statement behind `selectComplaints`, for callers that batch it with others. */
+export function complaintsQuery(where: SQL, options: ComplaintPageOptions = {}): SQL {
+  return sql`
     select c.id, c.tracking_number, c.user_id, u.name as user_name, u.phone as user_phone, c.title, c.description,
            c.category, c.priority, c.status, c.location, c.latitude, c.longitude, c.ward_number,
            c.assigned_to, a.name as assigned_name, c.rating, c.feedback, c.created_at, c.updated_at, c.resolved_at,
@@ -90,13 +97,16 @@ export async function selectComplaints(db: Queryable, where: SQL, options: { ord
     left join users a on a.id = c.assigned_to
     where ${where}
     order by ${orderBy(options.ordering ?? "-created_at")}
-    limit ${options.limit ?? 1} offset ${options.offset ?? 0}`);
+    limit ${options.limit ?? 1} offset ${options.offset ?? 0}`;
+}
+
+export async function selectComplaints(db: Queryable, where: SQL, options: ComplaintPageOptions = {}): Promise<ComplaintRecord[]> {
+  const { rows } = await db.execute<ComplaintRecord & Record<string, unknown>>(complaintsQuery(where, options));
   return rows as ComplaintRecord[];
 }
 
-export async function countComplaints(db: Queryable, where: SQL): Promise<number> {
-  const { rows } = await db.execute<{ n: number }>(sql`select count(*)::int as n from complaints c where ${where}`);
-  return rows[0]!.n;
+export function countComplaintsQuery(where: SQL): SQL {
+  return sql`select count(*)::int as n from complaints c where ${where}`;
 }
 
 const OPEN_STATUSES = ["জমা দেওয়া হয়েছে", "প্রক্রিয়াধীন"];
@@ -126,9 +136,15 @@ export async function selectNearby(
   limit: number,
   excludeId?: string,
 ): Promise<NearbyRecord[]> {
+  const { rows } = await db.execute<NearbyRecord & Record<string, unknown>>(nearbyQuery(point, category, radiusM, limit, excludeId));
+  return rows as NearbyRecord[];
+}
+
+/** The statement behind `selectNearby`, for callers that batch it with others. */
+export function nearbyQuery(point: { latitude: number; longitude: number }, category: string, radiusM: number, limit: number, excludeId?: string): SQL {
   const dLat = radiusM / METRES_PER_DEGREE;
   const dLng = radiusM / (METRES_PER_DEGREE * Math.max(Math.cos((point.latitude * Math.PI) / 180), 0.01));
-  const { rows } = await db.execute<NearbyRecord & Record<string, unknown>>(sql`
+  return sql`
     select * from (
       select c.id, c.title, c.category, c.status, c.latitude, c.longitude, c.created_at,
              round(${EARTH_RADIUS_M} * 2 * asin(sqrt(
@@ -144,8 +160,7 @@ export async function selectNearby(
     ) near
     where distance_m <= ${radiusM}
     order by distance_m, created_at desc
-    limit ${limit}`);
-  return rows as NearbyRecord[];
+    limit ${limit}`;
 }
 
 export interface StatisticsRecord {

@@ -1,6 +1,8 @@
 /** Complaints: who may see what, creation with photos, edits, deletion, lists and statistics. */
+import type { AuthUser } from "../../lib/tokens";
 import { sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
+import { batchRows } from "../../db/batch";
 import { nextDailyNumberSql } from "../../db/sequences";
 import type { UserRow } from "../../db/types";
 import { ApiError } from "../../lib/errors";
@@ -8,10 +10,13 @@ import { pageLimits, type PageRequest } from "../../lib/pagination";
 import { isStaff } from "../users/users.service";
 import { deleteObjects, storeComplaintImages, validateComplaintImages } from "./complaint-images.service";
 import {
-  countComplaints,
+  complaintsQuery,
+  countComplaintsQuery,
   listConditions,
+  nearbyQuery,
   selectComplaints,
   selectNearby,
+  type NearbyRecord,
   selectStatistics,
   type ComplaintRecord,
 } from "./complaints.queries";
@@ -22,11 +27,11 @@ export const DUPLICATE_RADIUS_M = 200;
 const MAX_DUPLICATES = 5;
 
 /** Citizens see their own complaints; staff see all. Anything else is "not found", never "forbidden". */
-export function visibilityCondition(viewer: UserRow): SQL {
+export function visibilityCondition(viewer: AuthUser): SQL {
   return isStaff(viewer) ? sql`true` : sql`c.user_id = ${viewer.id}`;
 }
 
-export async function findVisibleComplaint(services: ServiceContext, viewer: UserRow, where: SQL): Promise<ComplaintRecord> {
+export async function findVisibleComplaint(services: ServiceContext, viewer: AuthUser, where: SQL): Promise<ComplaintRecord> {
   const [row] = await selectComplaints(services.db, sql`(${where}) and ${visibilityCondition(viewer)}`);
   if (!row) throw new ApiError("not_found");
   return row;
@@ -40,16 +45,21 @@ export const byTrackingNumber = (trackingNumber: string) => sql`c.tracking_numbe
  * next tracking number and inserts the complaint, its first history entry and its photo rows —
  * atomically. If that statement fails, the stored photos are deleted again.
  */
-export async function createComplaint(services: ServiceContext, owner: UserRow, input: CreateComplaintInput, files: unknown[] = [], now = new Date()) {
+export async function createComplaint(services: ServiceContext, owner: AuthUser, input: CreateComplaintInput, files: unknown[] = [], now = new Date()) {
   const images = await validateComplaintImages(files, 0);
   const stored = await storeComplaintImages(services, images);
+  // The id is made here so that one batch can insert the complaint and read it (and its possible
+  // duplicates) back: one round trip, one transaction.
+  const id = crypto.randomUUID();
+  const withCoordinates = input.latitude != null && input.longitude != null;
   try {
-    const { rows } = await services.db.execute<{ id: string }>(sql`
+    const [, [complaint], duplicates] = await batchRows<[never, ComplaintRecord, NearbyRecord]>(services.db, [
+      sql`
       with tracking as (${nextDailyNumberSql("complaint", "CC", now)}),
       created as (
-        insert into complaints (tracking_number, user_id, title, description, category, priority, location, latitude, longitude, ward_number)
-        select number, ${owner.id}, ${input.title}, ${input.description}, ${input.category}, ${input.priority ?? "মধ্যম"},
-               ${input.location}, ${input.latitude ?? null}, ${input.longitude ?? null}, ${input.ward_number ?? owner.wardNumber ?? null}
+        insert into complaints (id, tracking_number, user_id, title, description, category, priority, location, latitude, longitude, ward_number)
+        select ${id}, number, ${owner.id}, ${input.title}, ${input.description}, ${input.category}, ${input.priority ?? "মধ্যম"},
+               ${input.location}, ${input.latitude ?? null}, ${input.longitude ?? null}, coalesce(${input.ward_number ?? null}, (select ward_number from users where id = ${owner.id}))
         from tracking
         returning id
       ),
@@ -63,13 +73,12 @@ export async function createComplaint(services: ServiceContext, owner: UserRow, 
         from created, jsonb_to_recordset(${JSON.stringify(stored)}::jsonb)
              as p(object_key text, image_name text, file_size int, content_type text, position int)
       )
-      select id from created`);
-    const id = rows[0]!.id;
-    const [complaint] = await selectComplaints(services.db, byId(id));
-    const duplicates =
-      input.latitude != null && input.longitude != null
-        ? await selectNearby(services.db, { latitude: input.latitude, longitude: input.longitude }, input.category, DUPLICATE_RADIUS_M, MAX_DUPLICATES, id)
-        : [];
+      select id from created`,
+      complaintsQuery(byId(id)),
+      withCoordinates
+        ? nearbyQuery({ latitude: input.latitude!, longitude: input.longitude! }, input.category, DUPLICATE_RADIUS_M, MAX_DUPLICATES, id)
+        : sql`select 1 where false`,
+    ]);
     return { complaint: complaint!, duplicates };
   } catch (err) {
     await deleteObjects(services, stored.map((s) => s.object_key));
@@ -77,15 +86,15 @@ export async function createComplaint(services: ServiceContext, owner: UserRow, 
   }
 }
 
-export async function listComplaints(services: ServiceContext, viewer: UserRow, filters: ComplaintFilters, page: PageRequest) {
+export async function listComplaints(services: ServiceContext, viewer: AuthUser, filters: ComplaintFilters, page: PageRequest) {
   const { ordering, ...rest } = filters;
   const where = listConditions(rest, isStaff(viewer) ? null : viewer.id);
   const { limit, offset } = pageLimits(page);
-  const [rows, count] = await Promise.all([
-    selectComplaints(services.db, where, { ordering, limit, offset }),
-    countComplaints(services.db, where),
+  const [rows, [total]] = await batchRows<[ComplaintRecord, { n: number }]>(services.db, [
+    complaintsQuery(where, { ordering, limit, offset }),
+    countComplaintsQuery(where),
   ]);
-  return { rows, count };
+  return { rows, count: total?.n ?? 0 };
 }
 
 const columnNames: Record<keyof UpdateComplaintInput, string> = {
@@ -100,7 +109,7 @@ const columnNames: Record<keyof UpdateComplaintInput, string> = {
 };
 
 /** The owner may edit while the complaint is still submitted; staff may edit any complaint. */
-export async function updateComplaint(services: ServiceContext, actor: UserRow, id: string, input: UpdateComplaintInput) {
+export async function updateComplaint(services: ServiceContext, actor: AuthUser, id: string, input: UpdateComplaintInput) {
   const current = await findVisibleComplaint(services, actor, byId(id));
   const staff = isStaff(actor);
   if (!staff && current.status !== STATUS.submitted) throw new ApiError("conflict");
@@ -118,7 +127,7 @@ export async function updateComplaint(services: ServiceContext, actor: UserRow, 
 }
 
 /** Owner while submitted, staff any. The row goes (photos and history with it), then its R2 objects. */
-export async function deleteComplaint(services: ServiceContext, actor: UserRow, id: string): Promise<void> {
+export async function deleteComplaint(services: ServiceContext, actor: AuthUser, id: string): Promise<void> {
   const current = await findVisibleComplaint(services, actor, byId(id));
   const staff = isStaff(actor);
   if (!staff && current.status !== STATUS.submitted) throw new ApiError("conflict");

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { fileComplaint, randomPoint, validComplaint } from "../../../test/support/complaints";
 import { signedIn, waitForSms } from "../../../test/support/factories";
 import { file, form, jpegBytes, pngBytes, webpBytes } from "../../../test/support/files";
-import { api, BASE, statementCount } from "../../../test/support/http";
+import { api, BASE, roundTrips, statementCount } from "../../../test/support/http";
 import { dhakaDayStamp } from "../../lib/dhaka-time";
 
 const path = (url: string) => url.replace(BASE, "");
@@ -137,8 +137,10 @@ describe("reading complaints", () => {
     const six = await api("/api/v1/complaints?page_size=20", { token: citizen.access });
     expect(six.body.results).toHaveLength(6);
     expect(six.body.results.every((c: any) => c.images.length === 2)).toBe(true);
-    expect(statementCount(one)).toBe(3); // auth + rows (with people and photos) + count
+    expect(statementCount(one)).toBe(3); // user check + rows (with people and photos) + count
     expect(statementCount(six)).toBe(3);
+    expect(roundTrips(one)).toBe(1); // …all in one batch
+    expect(roundTrips(six)).toBe(1);
   });
 });
 
@@ -155,7 +157,9 @@ describe("staff handling", () => {
     const started = await api(`/api/v1/complaints/${created.id}/update_status`, { token: admin.access, body: { new_status: "in_progress", comment: "Team sent" } });
     expect(started.status).toBe(200);
     expect(started.body.status).toBe("প্রক্রিয়াধীন");
-    expect(statementCount(started)).toBe(5); // auth, visibility, BEGIN, guarded update + history, COMMIT
+    // One round trip: the user check, the guarded update + history, the complaint as it now is.
+    expect(roundTrips(started)).toBe(1);
+    expect(statementCount(started)).toBe(3);
     const resolved = await api(`/api/v1/complaints/${created.id}/update_status`, { token: admin.access, body: { status: "সমাধান হয়েছে" } });
     expect(resolved.body.status).toBe("সমাধান হয়েছে");
     expect(resolved.body.resolved_at).not.toBeNull();

@@ -3,6 +3,7 @@
  * service_type `donation` plus a donations row (project, message, receipt number). The receipt
  * number is given by the settlement's completing transaction (payments/settlement.service.ts).
  */
+import type { AuthUser } from "../../lib/tokens";
 import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import { donationProjects, donations, payments } from "../../db/schema";
@@ -21,7 +22,7 @@ const donated = sql<number>`(count(${payments.id}) filter (where ${payments.stat
 /** Active projects with what they raised: one grouped query and a count. */
 export async function listProjects(services: ServiceContext, page: PageRequest) {
   const { limit, offset } = pageLimits(page);
-  const [rows, [total]] = await Promise.all([
+  const [rows, [total]] = await services.db.batch([
     services.db
       .select({ project: donationProjects, raised, donated })
       .from(donationProjects)
@@ -58,7 +59,7 @@ export interface NewDonation {
   message?: string;
 }
 
-export async function startDonation(services: ServiceContext, user: UserRow, input: NewDonation, callbackUrl: string) {
+export async function startDonation(services: ServiceContext, user: AuthUser, input: NewDonation, callbackUrl: string) {
   const [project] = await services.db
     .select({ id: donationProjects.id })
     .from(donationProjects)
@@ -67,19 +68,13 @@ export async function startDonation(services: ServiceContext, user: UserRow, inp
   if (!project) {
     throw validationError({ [input.projectId ? "project_id" : "project_name"]: ["No active donation project by that name or id."] });
   }
-  let donationId = "";
+  const donationId = crypto.randomUUID();
   const started = await startPayment(
     services,
     user,
     { serviceType: DONATION_SERVICE_TYPE, amount: input.amount, method: input.method, phone: input.phone },
     callbackUrl,
-    async (tx, payment) => {
-      const [row] = await tx
-        .insert(donations)
-        .values({ userId: user.id, projectId: project.id, paymentId: payment.id, message: input.message ?? null })
-        .returning({ id: donations.id });
-      donationId = row!.id;
-    },
+    (paymentId) => [services.db.insert(donations).values({ id: donationId, userId: user.id, projectId: project.id, paymentId, message: input.message ?? null })],
   );
   return { donationId, ...started };
 }
@@ -111,9 +106,9 @@ function toDonationDto({ donation: d, projectName, payment: p }: DonationJoin): 
 }
 
 /** The donor's own donations, newest first: two statements whatever the page holds. */
-export async function listOwnDonations(services: ServiceContext, user: UserRow, page: PageRequest) {
+export async function listOwnDonations(services: ServiceContext, user: AuthUser, page: PageRequest) {
   const { limit, offset } = pageLimits(page);
-  const [rows, [total]] = await Promise.all([
+  const [rows, [total]] = await services.db.batch([
     services.db
       .select(donationColumns)
       .from(donations)
@@ -129,7 +124,7 @@ export async function listOwnDonations(services: ServiceContext, user: UserRow, 
 }
 
 /** The donor and staff may read a donation; anyone else is told it does not exist. */
-export async function getDonation(services: ServiceContext, viewer: UserRow, id: string): Promise<DonationDto> {
+export async function getDonation(services: ServiceContext, viewer: AuthUser, id: string): Promise<DonationDto> {
   const [row] = await services.db
     .select(donationColumns)
     .from(donations)

@@ -1,7 +1,8 @@
 /** Starting payments, reading them, and verifying one on demand (contract §7). */
+import type { AuthUser } from "../../lib/tokens";
 import { and, asc, count, desc, eq, ilike, or, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
-import type { Transaction } from "../../db/client";
+import type { BatchItem } from "drizzle-orm/batch";
 import { payments } from "../../db/schema";
 import type { PaymentRow, UserRow } from "../../db/types";
 import { dhakaDayStamp } from "../../lib/dhaka-time";
@@ -40,22 +41,23 @@ export function newTransactionId(now = new Date()): string {
 }
 
 /**
- * Records the payment, asks the gateway to create it and stores the gateway's payment id. An
- * unavailable method is refused before anything is written. `onCreated` runs in the transaction
- * that inserts the payment (donations add their row there).
- *
- * No transaction spans the gateway call: if the gateway refuses or does not answer, the payment is
- * marked failed (a session it may have created anyway is never shown to anyone and expires).
+ * Asks the gateway to create the payment, then records it — with the gateway's payment id, and
+ * whatever `related` adds (a donation's row) — in one batch: one database round trip, atomic.
+ * An unavailable method is refused before anything happens. If the gateway refuses or does not
+ * answer, the payment is recorded as failed (a session it may have created anyway is never shown
+ * to anyone and expires). The ids are made here, so the gateway's log rows (written after the
+ * answer) and the callback can refer to the payment before or after it is stored.
  */
 export async function startPayment(
   services: ServiceContext,
-  user: UserRow,
+  user: AuthUser,
   input: NewPayment,
   callbackUrl: string,
-  onCreated?: (tx: Transaction, payment: PaymentRow) => Promise<void>,
+  related?: (paymentId: string) => BatchItem<"pg">[],
 ): Promise<StartedPayment> {
   const gateway = gatewayFor(services, input.method);
   const values = {
+    id: crypto.randomUUID(),
     userId: user.id,
     serviceType: input.serviceType,
     amount: input.amount,
@@ -63,36 +65,27 @@ export async function startPayment(
     phoneNumber: input.phone,
     transactionId: newTransactionId(),
   };
-  const payment = onCreated
-    ? await services.db.transaction(async (tx) => {
-        const [row] = await tx.insert(payments).values(values).returning();
-        await onCreated(tx, row!);
-        return row!;
-      })
-    : (await services.db.insert(payments).values(values).returning())[0]!;
-
-  const fail = (reason: string) =>
-    services.db.update(payments).set({ status: "failed", failureReason: reason, updatedAt: new Date() }).where(eq(payments.id, payment.id));
+  const recordFailure = (reason: string) => services.db.insert(payments).values({ ...values, status: "failed", failureReason: reason });
   let created;
   try {
     created = await gateway.create(
-      { amount: payment.amount, invoiceNumber: payment.transactionId, payerPhone: payment.phoneNumber, callbackUrl },
-      { paymentId: payment.id },
+      { amount: values.amount, invoiceNumber: values.transactionId, payerPhone: values.phoneNumber, callbackUrl },
+      { paymentId: values.id },
     );
   } catch (err) {
     if (!(err instanceof GatewayUnavailableError)) throw err;
-    await fail(`The gateway did not answer: ${err.message}`);
+    await recordFailure(`The gateway did not answer: ${err.message}`);
     throw new ApiError("service_unavailable", "payment_gateway_unavailable");
   }
   if (!created.ok) {
-    await fail(`The gateway declined: ${created.rejection.code} ${created.rejection.message}`);
+    await recordFailure(`The gateway declined: ${created.rejection.code} ${created.rejection.message}`);
     throw new ApiError("payment_declined");
   }
-  const [row] = await services.db
-    .update(payments)
-    .set({ status: "processing", gatewayPaymentId: created.payment.gatewayPaymentId, gatewayResponse: created.payment.raw, updatedAt: new Date() })
-    .where(and(eq(payments.id, payment.id), eq(payments.status, "pending")))
+  const insert = services.db
+    .insert(payments)
+    .values({ ...values, status: "processing", gatewayPaymentId: created.payment.gatewayPaymentId, gatewayResponse: created.payment.raw })
     .returning();
+  const [[row]] = await services.db.batch([insert, ...(related?.(values.id) ?? [])]);
   return { payment: row!, paymentUrl: created.payment.redirectUrl };
 }
 
@@ -116,7 +109,7 @@ const ORDERINGS = {
  * A page of payments: the viewer's own, or — for staff, unless `ownOnly` — everyone's. Two
  * statements whatever the page holds (rows and count, run side by side).
  */
-export async function listPayments(services: ServiceContext, viewer: UserRow, filters: PaymentFilters, page: PageRequest, ownOnly: boolean) {
+export async function listPayments(services: ServiceContext, viewer: AuthUser, filters: PaymentFilters, page: PageRequest, ownOnly: boolean) {
   const conditions: SQL[] = [];
   if (ownOnly || !isStaff(viewer)) conditions.push(eq(payments.userId, viewer.id));
   else if (filters.user_id) conditions.push(eq(payments.userId, filters.user_id));
@@ -129,7 +122,7 @@ export async function listPayments(services: ServiceContext, viewer: UserRow, fi
   }
   const where = conditions.length ? and(...conditions) : undefined;
   const { limit, offset } = pageLimits(page);
-  const [rows, [total]] = await Promise.all([
+  const [rows, [total]] = await services.db.batch([
     services.db
       .select()
       .from(payments)
@@ -143,14 +136,14 @@ export async function listPayments(services: ServiceContext, viewer: UserRow, fi
 }
 
 /** The owner and staff may see a payment; anyone else is told it does not exist. */
-export async function getVisiblePayment(services: ServiceContext, viewer: UserRow, id: string): Promise<PaymentRow> {
+export async function getVisiblePayment(services: ServiceContext, viewer: AuthUser, id: string): Promise<PaymentRow> {
   const [row] = await services.db.select().from(payments).where(eq(payments.id, id)).limit(1);
   if (!row || (row.userId !== viewer.id && !isStaff(viewer))) throw new ApiError("not_found");
   return row;
 }
 
 /** `POST /payments/verify`: ask the gateway now and settle if it has an answer. */
-export async function verifyPayment(services: ServiceContext, viewer: UserRow, id: string): Promise<PaymentRow> {
+export async function verifyPayment(services: ServiceContext, viewer: AuthUser, id: string): Promise<PaymentRow> {
   const payment = await getVisiblePayment(services, viewer, id);
   if (!(OPEN_STATUSES as readonly string[]).includes(payment.status)) return payment; // settled states are final
   try {

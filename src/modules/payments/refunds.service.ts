@@ -9,6 +9,7 @@
  * Idempotent: a repeated request with the same Idempotency-Key returns the refund it made; a full
  * refund (no amount) of a payment that is already fully refunded changes nothing and succeeds.
  */
+import type { AuthUser } from "../../lib/tokens";
 import { and, eq, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import { paymentRefunds, payments } from "../../db/schema";
@@ -34,7 +35,7 @@ export interface RefundResult {
 
 const unavailable = () => new ApiError("service_unavailable", "payment_gateway_unavailable");
 
-export async function refundPayment(services: ServiceContext, actor: UserRow, input: RefundInput): Promise<RefundResult> {
+export async function refundPayment(services: ServiceContext, actor: AuthUser, input: RefundInput): Promise<RefundResult> {
   let reserved = await reserve(services, actor, input);
   if ("replay" in reserved) return replay(services, reserved.replay);
   if ("stale" in reserved) {
@@ -64,9 +65,9 @@ async function replay(services: ServiceContext, refund: PaymentRefundRow): Promi
 
 type Reservation = { payment: PaymentRow; refund?: PaymentRefundRow } | { stale: PaymentRefundRow } | { replay: PaymentRefundRow };
 
-async function reserve(services: ServiceContext, actor: UserRow, input: RefundInput): Promise<Reservation> {
+async function reserve(services: ServiceContext, actor: AuthUser, input: RefundInput): Promise<Reservation> {
   const staleSeconds = (2 * services.config.PAYMENT_GATEWAY_TIMEOUT_MS) / 1000;
-  return services.db.transaction(async (tx) => {
+  return services.interactive(async (tx) => {
     const [payment] = await tx.select().from(payments).where(eq(payments.id, input.paymentId)).for("update");
     if (!payment) throw new ApiError("not_found");
     if (input.idempotencyKey) {
@@ -124,7 +125,7 @@ async function askGateway(services: ServiceContext, payment: PaymentRow, refund:
 
 /** Marks the refund completed and adds it to the payment, which becomes `refunded` once fully refunded. */
 async function completeRefund(services: ServiceContext, refund: PaymentRefundRow, gatewayRefundId: string): Promise<RefundResult> {
-  return services.db.transaction(async (tx) => {
+  return services.interactive(async (tx) => {
     const [done] = await tx
       .update(paymentRefunds)
       .set({ status: "completed", gatewayRefundId, completedAt: sql`now()` })

@@ -14,7 +14,7 @@
 import { and, eq, getTableColumns, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import { donations, paymentLogs, payments, users } from "../../db/schema";
-import { nextDailyNumber } from "../../db/sequences";
+import { nextDailyNumberSql } from "../../db/sequences";
 import type { PaymentRow } from "../../db/types";
 import { toPaisa } from "../../lib/money";
 import { gatewayFor } from "../../providers/payments";
@@ -212,9 +212,15 @@ async function close(services: ServiceContext, payment: PaymentRow, status: "fai
   return row ? { outcome: status, payment: row } : { outcome: "already_settled", payment };
 }
 
+/**
+ * Completes the payment in one batch (one round trip, one transaction): the guarded UPDATE that
+ * only one settler can win, then — for a donation whose payment is now completed and which has no
+ * receipt yet — the day's next DN receipt number. Both commit together, so a receipt number is
+ * taken exactly once per completed donation and numbers stay gap-free. Only the winner sends the
+ * receipt SMS, once the batch has committed.
+ */
 async function complete(services: ServiceContext, payment: PaymentRow, state: GatewayPaymentState): Promise<SettleResult> {
-  const row = await services.db.transaction(async (tx) => {
-    const [won] = await tx
+  const completion = services.db
       .update(payments)
       .set({
         status: "completed",
@@ -228,21 +234,29 @@ async function complete(services: ServiceContext, payment: PaymentRow, state: Ga
       .from(users)
       .where(and(openGuard(payment.id), eq(users.id, payments.userId)))
       .returning({ ...getTableColumns(payments), userPhone: users.phone });
-    if (!won) return undefined;
-    const { userPhone, ...completed } = won;
-    let text = paymentReceiptText(completed);
-    if (completed.serviceType === DONATION_SERVICE_TYPE) {
-      const receiptNumber = await nextDailyNumber(tx, "donation_receipt", "DN");
-      const { rows } = await tx.execute<{ name: string }>(sql`
-        update ${donations} d set receipt_number = ${receiptNumber}
-        from donation_projects p where p.id = d.project_id and d.payment_id = ${completed.id}
-        returning p.name`);
-      text = donationReceiptText(completed, receiptNumber, rows[0]?.name ?? "");
-    }
+  const receipt = services.db.execute<{ receipt_number: string; project_name: string }>(sql`
+    with awaiting as (
+      select d.id from ${donations} d join ${payments} p on p.id = d.payment_id
+      where d.payment_id = ${payment.id} and d.receipt_number is null and p.status = 'completed'
+      for update of d
+    ),
+    receipt as (${nextDailyNumberSql("donation_receipt", "DN", new Date(), sql`exists (select 1 from awaiting)`)})
+    update ${donations} d set receipt_number = (select number from receipt)
+    from awaiting a, donation_projects p
+    where d.id = a.id and p.id = d.project_id
+    returning d.receipt_number, p.name as project_name`);
+  const [[won], { rows: receipts }] = await services.db.batch([completion, receipt]);
+  if (!won) return { outcome: "already_settled", payment };
+  const { userPhone, ...completed } = won;
+  const donation = receipts[0];
+  const text = donation ? donationReceiptText(completed, donation.receipt_number, donation.project_name) : paymentReceiptText(completed);
+  try {
     await enqueueSms(services.env, { phone: userPhone, text });
-    return completed;
-  });
-  return row ? { outcome: "completed", payment: row } : { outcome: "already_settled", payment };
+  } catch (err) {
+    // The payment is complete whatever happens to its SMS; say so loudly rather than undo it.
+    console.error(JSON.stringify({ level: "error", msg: "receipt sms not queued", payment_id: completed.id, error: err instanceof Error ? err.message : String(err) }));
+  }
+  return { outcome: "completed", payment: completed };
 }
 
 const bn = (s: string) => s.replace(/\d/g, (d) => "০১২৩৪৫৬৭৮৯"[Number(d)]!);

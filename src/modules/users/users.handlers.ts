@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
+import { currentAccount } from "../../middleware/auth";
 import { t } from "../../lib/i18n";
 import { pageEnvelope } from "../../lib/pagination";
 import { publicOrigin } from "../../lib/request";
@@ -11,16 +12,16 @@ import * as usersService from "./users.service";
 type RouteDefs = Omit<typeof routes, "ProfileUpdate" | "AdminUserUpdate">;
 type Handler<R extends keyof RouteDefs> = RouteHandler<RouteDefs[R], AppEnv>;
 
-export const getProfile: Handler<"getProfile"> = (c) => c.json(toUserDto(c.get("user"), publicOrigin(c)), 200);
+export const getProfile: Handler<"getProfile"> = async (c) => c.json(toUserDto(await currentAccount(c), publicOrigin(c)), 200);
 
 export const updateProfile: Handler<"putProfile"> = async (c) => {
-  const user = await usersService.updateOwnProfile(c.get("services"), c.get("user"), c.req.valid("json"));
+  const user = await usersService.updateOwnProfile(c.get("services"), await currentAccount(c), c.req.valid("json"));
   return c.json(toUserDto(user, publicOrigin(c)), 200);
 };
 
 export const uploadAvatar: Handler<"uploadAvatar"> = async (c) => {
   const { avatar } = c.req.valid("form");
-  const user = await usersService.setAvatar(c.get("services"), c.get("user"), avatar);
+  const user = await usersService.setAvatar(c.get("services"), await currentAccount(c), avatar);
   return c.json(toUserDto(user, publicOrigin(c)), 200);
 };
 

@@ -1,4 +1,5 @@
 /** Profiles, staff user management and profile pictures (contract §4). */
+import type { AuthUser } from "../../lib/tokens";
 import { and, count, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import { isUniqueViolation } from "../../db/errors";
@@ -54,15 +55,14 @@ export function updateOwnProfile(services: ServiceContext, user: UserRow, update
 }
 
 /** Self or staff may read; anyone else is told the user does not exist. */
-export async function getVisibleUser(services: ServiceContext, viewer: UserRow, id: string): Promise<UserRow> {
-  if (viewer.id === id) return viewer;
-  if (!isStaff(viewer)) throw new ApiError("not_found");
+export async function getVisibleUser(services: ServiceContext, viewer: AuthUser, id: string): Promise<UserRow> {
+  if (viewer.id !== id && !isStaff(viewer)) throw new ApiError("not_found");
   const user = await findUserById(services.db, id);
   if (!user) throw new ApiError("not_found");
   return user;
 }
 
-export async function updateUser(services: ServiceContext, actor: UserRow, id: string, update: AdminUserUpdate): Promise<UserRow> {
+export async function updateUser(services: ServiceContext, actor: AuthUser, id: string, update: AdminUserUpdate): Promise<UserRow> {
   if (actor.id !== id && !isStaff(actor)) throw new ApiError("not_found");
   const changesRoleOrStatus = update.user_type !== undefined || update.is_active !== undefined;
   if (changesRoleOrStatus && actor.userType !== "super_admin") throw new ApiError("forbidden");
@@ -71,7 +71,7 @@ export async function updateUser(services: ServiceContext, actor: UserRow, id: s
   return applyUpdate(services, id, update);
 }
 
-export async function deactivateUser(services: ServiceContext, actor: UserRow, id: string): Promise<void> {
+export async function deactivateUser(services: ServiceContext, actor: AuthUser, id: string): Promise<void> {
   if (actor.id === id) throw new ApiError("conflict");
   await applyUpdate(services, id, { is_active: false });
 }
@@ -94,7 +94,7 @@ export async function listUsers(services: ServiceContext, filters: UserFilters, 
   }
   const where = conditions.length ? and(...conditions) : undefined;
   const { limit, offset } = pageLimits(page);
-  const [rows, [total]] = await Promise.all([
+  const [rows, [total]] = await services.db.batch([
     services.db.select().from(users).where(where).orderBy(desc(users.createdAt), desc(users.id)).limit(limit).offset(offset),
     services.db.select({ n: count() }).from(users).where(where),
   ]);

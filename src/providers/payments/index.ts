@@ -7,30 +7,43 @@ import type { ServiceContext } from "../../context";
 import { paymentLogs } from "../../db/schema";
 import { ApiError } from "../../lib/errors";
 import { BkashGateway } from "./bkash-gateway";
-import type { GatewayCallLogger, GatewayName, PaymentGateway } from "./gateway";
+import type { GatewayCallLogger, GatewayCallRecord, GatewayName, PaymentGateway } from "./gateway";
 
 /** One adapter per service context, so concurrent work in one request or batch shares a token grant. */
 const perContext = new WeakMap<ServiceContext, Map<GatewayName, PaymentGateway>>();
 
-/** Writes every gateway call to payment_logs. A failed log write is reported, never fatal to the payment. */
+/**
+ * Writes every gateway call to payment_logs — after the answer, as one INSERT for all the calls the
+ * request or batch made (`afterResponse`), so logging never adds a round trip to a payment's
+ * critical path, and a log row can refer to a payment stored after the call it records. A failed
+ * log write is reported, never fatal to the payment.
+ */
 export function paymentLogWriter(services: ServiceContext): GatewayCallLogger {
-  return async (record) => {
+  const pending: GatewayCallRecord[] = [];
+  const flush = async () => {
+    const records = pending.splice(0);
+    if (records.length === 0) return;
     try {
-      await services.db.insert(paymentLogs).values({
-        paymentId: record.paymentId,
-        gateway: record.gateway,
-        operation: record.operation,
-        httpStatus: record.httpStatus,
-        statusCode: record.statusCode,
-        success: record.success,
-        latencyMs: record.latencyMs,
-        request: record.request,
-        response: record.response,
-        error: record.error,
-      });
+      await services.db.insert(paymentLogs).values(
+        records.map((record) => ({
+          paymentId: record.paymentId,
+          gateway: record.gateway,
+          operation: record.operation,
+          httpStatus: record.httpStatus,
+          statusCode: record.statusCode,
+          success: record.success,
+          latencyMs: record.latencyMs,
+          request: record.request,
+          response: record.response,
+          error: record.error,
+        })),
+      );
     } catch (err) {
-      console.error(JSON.stringify({ level: "error", msg: "payment log write failed", operation: record.operation, error: String(err) }));
+      console.error(JSON.stringify({ level: "error", msg: "payment log write failed", calls: records.length, error: String(err) }));
     }
+  };
+  return async (record) => {
+    if (pending.push(record) === 1) services.afterResponse(flush);
   };
 }
 
