@@ -100,12 +100,20 @@ function configureDriver(relay: string | undefined): void {
 // The per-request state the fetch hook works with.
 
 interface PendingPrelude extends Prelude {
-  /** pending: not sent yet; inflight: riding a round trip; done: succeeded; failed: the request is refused. */
+  /**
+   * pending: not carried yet (or its carrier failed for another statement's reason, so it must ride
+   * again); inflight: riding a round trip (`attempt` settles when that ends); done: the user is
+   * checked; failed: the check refused the request (or could not be made).
+   */
   status: "pending" | "inflight" | "done" | "failed";
+  attempt: Promise<void> | undefined;
   settled: Promise<unknown>;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
+
+/** SQLSTATEs raised by the user check itself (migrations/0004_authenticated_user.sql). */
+const CHECK_REFUSED = new Set(["CC401", "CC403"]);
 
 class RequestState {
   prelude: PendingPrelude | undefined;
@@ -113,13 +121,24 @@ class RequestState {
 
   async send(url: string, init: RequestInit): Promise<Response> {
     const prelude = this.prelude;
-    if (prelude?.status === "inflight" || prelude?.status === "failed") await prelude.settled;
+    while (prelude?.status === "inflight") await prelude.attempt;
+    if (prelude?.status === "failed") await prelude.settled; // throws the refusal
     if (prelude?.status !== "pending") return this.timed(url, init, countQueries(init.body));
-    prelude.status = "inflight";
     return this.sendWithPrelude(url, init, prelude);
   }
 
   private async sendWithPrelude(url: string, init: RequestInit, prelude: PendingPrelude): Promise<Response> {
+    prelude.status = "inflight";
+    let finish!: () => void;
+    prelude.attempt = new Promise<void>((resolve) => (finish = resolve));
+    try {
+      return await this.carry(url, init, prelude);
+    } finally {
+      finish();
+    }
+  }
+
+  private async carry(url: string, init: RequestInit, prelude: PendingPrelude): Promise<Response> {
     const original = JSON.parse(String(init.body)) as { query?: string; queries?: unknown[] };
     const single = !original.queries;
     const queries = [{ query: prelude.query, params: prelude.params }, ...(single ? [original] : original.queries!)];
@@ -127,16 +146,22 @@ class RequestState {
     try {
       res = await this.timed(url, { ...init, body: JSON.stringify({ queries }) }, queries.length);
     } catch (err) {
-      prelude.status = "failed";
+      prelude.status = "failed"; // the database is unreachable: nothing more can be checked
       prelude.reject(err);
       throw err;
     }
     if (!res.ok) {
-      // The whole batch rolled back. The driver turns this same answer into its error for the
-      // caller; anyone waiting on the check gets an error built from it too.
+      // The whole batch rolled back; the driver turns this answer into its error for the caller.
+      // Statements run in order, so an error that is not the check's own means the check passed
+      // but its answer is lost with the batch: it rides again with the next statement, if any.
       const text = await res.text();
-      prelude.status = "failed";
-      prelude.reject(preludeError(res.status, text));
+      const error = preludeError(res.status, text);
+      if (res.status === 400 && !CHECK_REFUSED.has(String((error as { code?: unknown }).code))) {
+        prelude.status = "pending";
+      } else {
+        prelude.status = "failed";
+        prelude.reject(error);
+      }
       return new Response(text, { status: res.status, headers: res.headers });
     }
     const { results } = (await res.json()) as { results: Array<{ rows: unknown[][] }> };
@@ -203,7 +228,7 @@ export function openDatabase(settings: DatabaseSettings, stats: QueryStats): Req
       reject = rej;
     });
     settled.catch(() => undefined); // observed by whoever awaits it; never an unhandled rejection
-    return { ...prelude, status: "pending", settled, resolve, reject };
+    return { ...prelude, status: "pending", attempt: undefined, settled, resolve, reject };
   };
 
   return {

@@ -11,3 +11,10 @@ export function isUniqueViolation(err: unknown, constraint: string): boolean {
   const pg = e?.code ? e : e?.cause;
   return pg?.code === "23505" && pg.constraint === constraint;
 }
+
+/** A foreign-key violation (e.g. deleting a row something still references). */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as PgError | undefined;
+  const pg = e?.code ? e : e?.cause;
+  return pg?.code === "23503";
+}

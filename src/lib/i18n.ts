@@ -45,6 +45,20 @@ const messages = {
     en: "Another refund of this payment is still being processed. Try again in a minute.",
     bn: "এই পেমেন্টের আরেকটি ফেরত প্রক্রিয়াধীন। এক মিনিট পরে আবার চেষ্টা করুন।",
   },
+  payment_service_unknown: {
+    en: "Unknown service. Choose one from the list of payable services.",
+    bn: "অজানা সেবা। পরিশোধযোগ্য সেবার তালিকা থেকে একটি বেছে নিন।",
+  },
+  payment_service_inactive: { en: "This service cannot be paid online at the moment.", bn: "এই সেবার ফি এখন অনলাইনে পরিশোধ করা যাচ্ছে না।" },
+  payment_amount_not_allowed: { en: "The amount does not match this service's fee.", bn: "পরিমাণটি এই সেবার নির্ধারিত ফি-র সাথে মেলে না।" },
+  payable_service_taken: {
+    en: "Another payable service already uses this code or name.",
+    bn: "অন্য একটি সেবা ইতিমধ্যে এই কোড বা নাম ব্যবহার করছে।",
+  },
+  payable_service_reserved: {
+    en: "The donation entry cannot be removed: donations are made through POST /donations.",
+    bn: "অনুদানের এন্ট্রি মুছে ফেলা যায় না: অনুদান POST /donations দিয়ে করা হয়।",
+  },
   upgrade_required: { en: "This endpoint needs a WebSocket upgrade.", bn: "এই ঠিকানায় WebSocket সংযোগ প্রয়োজন।" },
   // Chat (error frames and REST validation details)
   chat_text_too_long: { en: "A message may have at most 4,000 characters.", bn: "একটি বার্তায় সর্বোচ্চ ৪,০০০ অক্ষর থাকতে পারে।" },

@@ -56,7 +56,8 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   c.set("account", account);
   await next();
   // A route that ran no SQL has not had its user checked yet: it must not answer as if it had.
-  await c.get("services").flushAuthentication();
+  // (One that failed answers with its error; whatever it wrote rode with the check, or nothing did.)
+  if (!c.error) await c.get("services").flushAuthentication();
 });
 
 /** The signed-in user's whole account row (costs a round trip only if no statement has carried the check). */

@@ -6,7 +6,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, SELF } from "cloudflare:test";
 import { eq, sql } from "drizzle-orm";
 import { expect } from "vitest";
-import { donationProjects, paymentLogs, payments } from "../../src/db/schema";
+import { donationProjects, payableServices, paymentLogs, payments } from "../../src/db/schema";
 import worker from "../../src/index";
 import type { PaymentCallbackJob } from "../../src/modules/payments/callbacks.service";
 import { withServices } from "./factories";
@@ -185,6 +185,43 @@ export async function createProject(options: { name?: string; goal?: string; act
         description: "A project for tests",
         goalAmount: options.goal ?? "100000.00",
         isActive: options.active ?? true,
+      })
+      .returning(),
+  );
+  return row!;
+}
+
+export interface ServiceOptions {
+  code?: string;
+  nameEn?: string;
+  nameBn?: string;
+  feeType?: "fixed" | "range" | "free";
+  fixedAmount?: string | null;
+  minAmount?: string | null;
+  maxAmount?: string | null;
+  active?: boolean;
+  sortOrder?: number;
+}
+
+/**
+ * A payable service straight in the database, with a random code and names so test files never
+ * collide (the seeded catalogue is shared by every file: tests must not change it). Free amount by default.
+ */
+export async function createPayableService(options: ServiceOptions = {}) {
+  const suffix = crypto.randomUUID().replace(/-/g, "").slice(0, 10);
+  const [row] = await withServices(({ db }) =>
+    db
+      .insert(payableServices)
+      .values({
+        code: options.code ?? `test_service_${suffix}`,
+        nameEn: options.nameEn ?? `Test Service ${suffix}`,
+        nameBn: options.nameBn ?? `পরীক্ষা সেবা ${suffix}`,
+        feeType: options.feeType ?? "free",
+        fixedAmount: options.fixedAmount ?? null,
+        minAmount: options.minAmount ?? null,
+        maxAmount: options.maxAmount ?? null,
+        isActive: options.active ?? true,
+        sortOrder: options.sortOrder ?? 500,
       })
       .returning(),
   );

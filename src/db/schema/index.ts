@@ -3,5 +3,6 @@ export * from "./sms";
 export * from "./wards";
 export * from "./sequences";
 export * from "./complaints";
+export * from "./payable-services";
 export * from "./payments";
 export * from "./chat";

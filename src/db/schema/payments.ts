@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { enumCatalog } from "../../lib/enums";
+import { payableServices } from "./payable-services";
 import { users } from "./users";
 
 const values = (name: keyof typeof enumCatalog) => sql.raw(enumCatalog[name].map((v) => `'${v.value}'`).join(", "));
@@ -20,7 +21,10 @@ export const payments = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "restrict" }),
-    serviceType: varchar("service_type", { length: 50 }).notNull(),
+    /** A payable_services code (`holding_tax`, `donation`, …), whatever spelling the client sent. */
+    serviceType: varchar("service_type", { length: 50 })
+      .notNull()
+      .references(() => payableServices.code, { onDelete: "restrict" }),
     amount: numeric("amount", { precision: 12, scale: 2 }).notNull(),
     paymentMethod: varchar("payment_method", { length: 20 }).notNull(),
     /** The payer's wallet number (+8801…), sent to the gateway as payerReference. */
@@ -51,6 +55,8 @@ export const payments = pgTable(
   (t) => [
     index("idx_payments_user_created").on(t.userId, t.createdAt.desc()),
     index("idx_payments_created_at").on(t.createdAt.desc()),
+    // The staff list's service filter, and the "is this service referenced?" check before deleting one.
+    index("idx_payments_service_created").on(t.serviceType, t.createdAt.desc()),
     // Reconciliation scans only unsettled rows.
     index("idx_payments_unsettled").on(t.createdAt).where(sql`${t.status} in ('pending', 'processing')`),
     uniqueIndex("payments_gateway_payment_unique").on(t.paymentMethod, t.gatewayPaymentId),

@@ -74,7 +74,7 @@ export async function startDonation(services: ServiceContext, user: AuthUser, in
     user,
     { serviceType: DONATION_SERVICE_TYPE, amount: input.amount, method: input.method, phone: input.phone },
     callbackUrl,
-    (paymentId) => [services.db.insert(donations).values({ id: donationId, userId: user.id, projectId: project.id, paymentId, message: input.message ?? null })],
+    { related: (paymentId) => [services.db.insert(donations).values({ id: donationId, userId: user.id, projectId: project.id, paymentId, message: input.message ?? null })] },
   );
   return { donationId, ...started };
 }

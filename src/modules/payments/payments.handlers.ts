@@ -18,7 +18,7 @@ type Handler<R extends keyof RouteDefs> = RouteHandler<RouteDefs[R], AppEnv>;
 export const processPayment: Handler<"processPayment"> = async (c) => {
   const body = c.req.valid("json");
   const user = c.get("user");
-  const { payment, paymentUrl } = await paymentsService.startPayment(
+  const { payment, paymentUrl } = await paymentsService.startServicePayment(
     c.get("services"),
     user,
     { serviceType: body.service_type, amount: body.amount, method: body.payment_method, phone: body.phone_number ?? user.phone },

@@ -6,7 +6,6 @@ import { pageEnvelopeSchema, paginationQuery } from "../../lib/pagination";
 import { messageSchema, phoneSchema, uuidParam } from "../../lib/schemas";
 import { callbackParamsSchema } from "./callbacks.service";
 import { PAYMENT_METHODS, paymentMethodSchema, paymentSchema, paymentStartedSchema, PAYMENT_STATUSES, refundSchema } from "./payments.schemas";
-import { DONATION_SERVICE_TYPE } from "./settlement.service";
 
 const tags = ["Payments"];
 const security = [{ bearerAuth: [] }];
@@ -15,10 +14,13 @@ const signedIn = requireAuth;
 export const serviceTypeSchema = z
   .string()
   .trim()
-  .toLowerCase()
-  .regex(/^[a-z][a-z0-9_]{1,49}$/, "Use a service code such as holding_tax, trade_license or waste_collection_fee.")
-  .refine((v) => v !== DONATION_SERVICE_TYPE, "Donations are made through POST /donations.")
-  .openapi({ example: "holding_tax", description: "City service being paid: holding_tax, trade_license, waste_collection_fee, …" });
+  .min(1, 'Name the service being paid: its code (holding_tax) or its name ("Holding Tax", "হোল্ডিং ট্যাক্স").')
+  .max(100)
+  .openapi({
+    example: "Holding Tax",
+    description:
+      "The city service being paid (GET /payments/services): its code (`holding_tax`), its English name in any letter case and spacing (`Holding Tax`, ` HOLDING   tax `, `Holding_Tax`) or its Bengali name (`হোল্ডিং ট্যাক্স`). Stored as the code. Unknown or inactive services are a 400 on `service_type`; `donation` is paid through POST /donations.",
+  });
 
 const processBody = z
   .object({
@@ -37,7 +39,7 @@ export const processPayment = createRoute({
   middleware: signedIn,
   summary: "Start a payment; open `payment_url` to pay",
   description:
-    "Creates the payment (`pending`), asks the gateway to create it and answers `processing` with the gateway's page. The status changes only after the gateway confirms (callback → queue → execute/query), never from the callback alone. Methods without a configured gateway answer 422 `payment_method_unavailable`.",
+    "Checks `service_type` against the catalogue (GET /payments/services) and `amount` against its fee rule (400 `validation_error` on `amount`, the rule in the message: a fixed fee exactly, a range fee within its bounds), creates the payment (`pending`), asks the gateway to create it and answers `processing` with the gateway's page. The status changes only after the gateway confirms (callback → queue → execute/query), never from the callback alone. Methods without a configured gateway answer 422 `payment_method_unavailable`.",
   request: jsonBody(processBody),
   responses: { 201: jsonContent(paymentStartedSchema, "Started"), ...errorResponses(400, 401, 422, 503) },
 });
@@ -45,7 +47,7 @@ export const processPayment = createRoute({
 const listQuery = paginationQuery.extend({
   status: z.enum(PAYMENT_STATUSES).optional(),
   payment_method: z.enum(PAYMENT_METHODS).optional(),
-  service_type: z.string().trim().toLowerCase().max(50).optional(),
+  service_type: z.string().trim().max(100).optional().openapi({ description: "A service code, English name (any case) or Bengali name" }),
   user_id: z.string().uuid().optional().openapi({ description: "Staff only; ignored for citizens" }),
   search: z.string().trim().min(1).max(100).optional().openapi({ description: "Matches transaction id, gateway transaction id or phone" }),
   ordering: z.enum(["created_at", "-created_at", "amount", "-amount"]).optional(),

@@ -1,19 +1,22 @@
 /** Starting payments, reading them, and verifying one on demand (contract §7). */
 import type { AuthUser } from "../../lib/tokens";
-import { and, asc, count, desc, eq, ilike, or, type SQL } from "drizzle-orm";
-import type { ServiceContext } from "../../context";
+import { and, asc, count, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { payments } from "../../db/schema";
+import type { ServiceContext } from "../../context";
+import { fromSqlRow } from "../../db/rows";
+import { payableServices, payments } from "../../db/schema";
 import type { PaymentRow, UserRow } from "../../db/types";
 import { dhakaDayStamp } from "../../lib/dhaka-time";
-import { ApiError } from "../../lib/errors";
+import { ApiError, validationError } from "../../lib/errors";
 import { pageLimits, type PageRequest } from "../../lib/pagination";
 import { gatewayFor } from "../../providers/payments";
-import { GatewayUnavailableError } from "../../providers/payments/gateway";
+import { GatewayUnavailableError, type PaymentGateway } from "../../providers/payments/gateway";
 import { isStaff } from "../users/users.service";
-import { OPEN_STATUSES, PaymentStillOpenError, settlePayment } from "./settlement.service";
+import { acceptingService, acceptsSql, resolvedServiceCode, SERVICE_NOT_FOUND_DETAIL } from "./payable-services.service";
+import { DONATION_SERVICE_TYPE, OPEN_STATUSES, PaymentStillOpenError, settlePayment } from "./settlement.service";
 
 export interface NewPayment {
+  /** A catalogue code (startPayment), or what the client sent (startServicePayment). */
   serviceType: string;
   /** Two-place decimal string (validated by amountSchema). */
   amount: string;
@@ -46,14 +49,19 @@ export function newTransactionId(now = new Date()): string {
  * An unavailable method is refused before anything happens. If the gateway refuses or does not
  * answer, the payment is recorded as failed (a session it may have created anyway is never shown
  * to anyone and expires). The ids are made here, so the gateway's log rows (written after the
- * answer) and the callback can refer to the payment before or after it is stored.
+ * answer) can refer to the payment.
+ *
+ * `serviceType` must be a catalogue code (payments.service_type references payable_services), and
+ * the INSERT only happens while the catalogue still `accepts` the payment (its row is `s`): the
+ * catalogue as the database has it now is the authority, whatever a cache said before the
+ * gateway call. Nothing stored → `CatalogueRefusedError`.
  */
 export async function startPayment(
   services: ServiceContext,
   user: AuthUser,
   input: NewPayment,
   callbackUrl: string,
-  related?: (paymentId: string) => BatchItem<"pg">[],
+  options: { related?: (paymentId: string) => BatchItem<"pg">[]; accepts?: SQL } = {},
 ): Promise<StartedPayment> {
   const gateway = gatewayFor(services, input.method);
   const values = {
@@ -81,12 +89,45 @@ export async function startPayment(
     await recordFailure(`The gateway declined: ${created.rejection.code} ${created.rejection.message}`);
     throw new ApiError("payment_declined");
   }
-  const insert = services.db
-    .insert(payments)
-    .values({ ...values, status: "processing", gatewayPaymentId: created.payment.gatewayPaymentId, gatewayResponse: created.payment.raw })
-    .returning();
-  const [[row]] = await services.db.batch([insert, ...(related?.(values.id) ?? [])]);
-  return { payment: row!, paymentUrl: created.payment.redirectUrl };
+  const insert = services.db.execute<Record<string, unknown>>(sql`
+    insert into ${payments} (id, user_id, service_type, amount, payment_method, phone_number, transaction_id, status, gateway_payment_id, gateway_response)
+    select ${values.id}::uuid, ${values.userId}::uuid, s.code, ${values.amount}::numeric(12, 2), ${values.paymentMethod}, ${values.phoneNumber},
+           ${values.transactionId}, 'processing', ${created.payment.gatewayPaymentId}, ${JSON.stringify(created.payment.raw ?? null)}::jsonb
+    from ${payableServices} s
+    where s.code = ${values.serviceType} and ${options.accepts ?? sql`true`}
+    returning *`);
+  const [{ rows }] = await services.db.batch([insert, ...(options.related?.(values.id) ?? [])]);
+  if (!rows[0]) throw new CatalogueRefusedError();
+  return { payment: fromSqlRow(payments, rows[0]), paymentUrl: created.payment.redirectUrl };
+}
+
+/** The catalogue, as the database has it at the INSERT, no longer accepts the payment (it changed meanwhile). */
+export class CatalogueRefusedError extends Error {
+  constructor() {
+    super("the payable-services catalogue refused the payment");
+    this.name = "CatalogueRefusedError";
+  }
+}
+
+/**
+ * `POST /payments/process`: a city fee. `serviceType` is what the client sent — a code, the English
+ * name in any case and spacing, or the Bengali name. The service and its fee rule are checked
+ * before the gateway is asked anything, against this isolate's copy of the catalogue (read from the
+ * database at most once a minute, and again whenever that copy would refuse), and again by the
+ * INSERT itself: so the request costs one round trip, a refusal names its reason — 400 on
+ * `service_type` (unknown, inactive, donation) or on `amount` (with the rule in words) — and a
+ * payment is only ever stored under the catalogue's current rules.
+ */
+export async function startServicePayment(services: ServiceContext, user: AuthUser, input: NewPayment, callbackUrl: string): Promise<StartedPayment> {
+  gatewayFor(services, input.method); // an unavailable method is refused first (422)
+  const service = await acceptingService(services, input.serviceType, input.amount);
+  try {
+    return await startPayment(services, user, { ...input, serviceType: service.code }, callbackUrl, { accepts: acceptsSql(input.amount) });
+  } catch (err) {
+    if (!(err instanceof CatalogueRefusedError)) throw err;
+    await acceptingService(services, input.serviceType, input.amount, true); // throws the current reason
+    throw validationError({ service_type: [SERVICE_NOT_FOUND_DETAIL] }, "payment_service_unknown");
+  }
 }
 
 export interface PaymentFilters {
@@ -115,7 +156,8 @@ export async function listPayments(services: ServiceContext, viewer: AuthUser, f
   else if (filters.user_id) conditions.push(eq(payments.userId, filters.user_id));
   if (filters.status) conditions.push(eq(payments.status, filters.status));
   if (filters.payment_method) conditions.push(eq(payments.paymentMethod, filters.payment_method));
-  if (filters.service_type) conditions.push(eq(payments.serviceType, filters.service_type));
+  // The code, English or Bengali name, resolved inside the list's own statements (no extra round trip).
+  if (filters.service_type) conditions.push(eq(payments.serviceType, resolvedServiceCode(filters.service_type)));
   if (filters.search) {
     const pattern = `%${filters.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     conditions.push(or(ilike(payments.transactionId, pattern), ilike(payments.phoneNumber, pattern), ilike(payments.gatewayTransactionId, pattern))!);
