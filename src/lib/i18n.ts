@@ -29,6 +29,10 @@ const messages = {
   otp_invalid: { en: "The code is wrong, expired or already used.", bn: "কোডটি ভুল, মেয়াদোত্তীর্ণ বা আগেই ব্যবহৃত।" },
   otp_attempts_exceeded: { en: "Too many wrong codes. Request a new code.", bn: "অনেকবার ভুল কোড দেওয়া হয়েছে। নতুন কোড নিন।" },
   phone_taken: { en: "An account with this phone number already exists.", bn: "এই ফোন নম্বরে ইতিমধ্যে একটি অ্যাকাউন্ট আছে।" },
+  phone_pending: {
+    en: "A sign-up for this phone number is waiting for its code. Enter the code we sent by SMS, or ask for a new one (resend-otp).",
+    bn: "এই ফোন নম্বরের নিবন্ধন যাচাইয়ের অপেক্ষায় আছে। SMS-এ পাঠানো কোডটি দিন, অথবা নতুন কোড চান (resend-otp)।",
+  },
   email_taken: { en: "An account with this email already exists.", bn: "এই ইমেইলে ইতিমধ্যে একটি অ্যাকাউন্ট আছে।" },
   wrong_password: { en: "The current password is incorrect.", bn: "বর্তমান পাসওয়ার্ড সঠিক নয়।" },
   payment_method_unavailable: {

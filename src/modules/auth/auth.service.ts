@@ -26,9 +26,15 @@ export interface RegistrationInput {
 }
 
 /**
- * Creates an unverified account and sends a registration code. A phone that already belongs to a
- * *verified* account is refused; an unverified one is taken over by the new registration (whoever
- * proves the phone with the code owns it), so an abandoned sign-up cannot squat a number.
+ * Creates an unverified account and sends a registration code.
+ *
+ * A phone that already belongs to a *verified* account is refused. So is one whose unverified
+ * sign-up still has a live code: that code was sent to the phone's owner for *that* sign-up, and
+ * letting a second registration replace the password under it would let a stranger choose the
+ * password of the account the owner then verifies. The answer (400 on `phone`) tells the owner to
+ * enter the code or ask for a new one. Only a pending sign-up whose codes have all expired (or been
+ * used up) may be replaced — so an abandoned sign-up cannot squat a number — and the replacement
+ * supersedes every earlier code: a code only ever verifies the registration it was sent for.
  */
 export async function register(services: ServiceContext, input: RegistrationInput): Promise<UserRow> {
   const passwordHash = await hashPassword(input.password);
@@ -42,8 +48,12 @@ export async function register(services: ServiceContext, input: RegistrationInpu
           name = excluded.name, password_hash = excluded.password_hash, email = excluded.email, nid = excluded.nid,
           address = excluded.address, ward_number = excluded.ward_number, updated_at = now()
         where users.is_verified = false
+          and not exists (
+            select 1 from otp_codes o
+            where o.phone = excluded.phone and o.purpose = 'registration' and o.consumed_at is null and o.expires_at > now()
+          )
         returning *`);
-      if (!rows[0]) throw validationError({ phone: [t("phone_taken", "en")] }, "phone_taken");
+      if (!rows[0]) throw await duplicateRegistration(tx, input.phone);
       await issueOtp(services, tx, input.phone, "registration");
       return mapUserRow(rows[0]);
     });
@@ -51,6 +61,14 @@ export async function register(services: ServiceContext, input: RegistrationInpu
     if (isUniqueViolation(err, "users_email_unique")) throw validationError({ email: [t("email_taken", "en")] }, "email_taken");
     throw err;
   }
+}
+
+/** Why a registration of `phone` stored nothing: a verified account, or a sign-up awaiting its code. */
+async function duplicateRegistration(tx: Queryable, phone: string): Promise<ApiError> {
+  const existing = await findUserByPhone(tx, phone);
+  return existing && !existing.isVerified
+    ? validationError({ phone: [t("phone_pending", "en")] }, "phone_pending")
+    : validationError({ phone: [t("phone_taken", "en")] }, "phone_taken");
 }
 
 function otpFailure(result: Exclude<OtpCheck, "ok">): ApiError {

@@ -31,7 +31,7 @@ describe("registration and verification", () => {
     expect(res.body).toMatchObject({ phone, user_id: expect.any(String), message: expect.any(String) });
 
     const sms = await waitForSms(phone);
-    expect(sms).toMatch(/^আপনার Clean Care যাচাইকরণ কোড: \d{6}। এটি ৫ মিনিটের জন্য বৈধ।$/);
+    expect(sms).toMatch(/^আপনার Clean Care যাচাইকরণ কোড: \d{6}। এটি ৫ মিনিটের জন্য বৈধ। /);
 
     const unverifiedLogin = await api("/api/v1/auth/login", { body: { phone, password: "secret1" } });
     expect(unverifiedLogin.status).toBe(403);
@@ -62,14 +62,32 @@ describe("registration and verification", () => {
     expect(res.body.details.phone).toHaveLength(1);
   });
 
-  it("lets a new registration take over an unverified sign-up of the same phone", async () => {
+  it("a pending sign-up cannot be taken over: the owner's code verifies the owner's password, never a stranger's", async () => {
+    const owner = await registerAndGetCode(); // the owner's password is DEFAULT_PASSWORD
+    // A stranger registers the same phone with a password of their own while the code is live.
+    const stranger = await api("/api/v1/auth/register", { body: { name: "Stranger", phone: owner.phone, password: "stranger1" } });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.code).toBe("validation_error");
+    expect(stranger.body.details.phone[0]).toMatch(/waiting for its code/);
+    // No second code was sent to the owner's phone, and the owner's code still works.
+    const verified = await api("/api/v1/auth/verify-otp", { body: { phone: owner.phone, otp_code: owner.code } });
+    expect(verified.status).toBe(200);
+    expect(verified.body.user.name).not.toBe("Stranger");
+    expect((await api("/api/v1/auth/login", { body: { phone: owner.phone, password: DEFAULT_PASSWORD } })).status).toBe(200);
+    expect((await api("/api/v1/auth/login", { body: { phone: owner.phone, password: "stranger1" } })).status).toBe(401);
+    // Once verified, a registration of the phone is the ordinary "taken".
+    const late = await api("/api/v1/auth/register", { body: { name: "Stranger", phone: owner.phone, password: "stranger1" } });
+    expect(late.status).toBe(400);
+    expect(late.body.details.phone[0]).toMatch(/already exists/);
+  });
+
+  it("an abandoned sign-up (its codes expired) may be replaced, and its old code verifies nothing", async () => {
     const first = await registerAndGetCode();
-    await backdateOtps(first.phone, 61);
+    await withServices(({ db }) => db.execute(sql`update otp_codes set created_at = created_at - interval '6 minutes', expires_at = now() - interval '1 minute' where phone = ${first.phone}`));
     const again = await api("/api/v1/auth/register", { body: { name: "Second", phone: first.phone, password: "another1" } });
     expect(again.status).toBe(201);
     expect(again.body.user_id).toBe(first.userId);
     const code = codeFrom(await waitForSms(first.phone, 1));
-    // The earlier code was superseded by the new one (the two codes differ but for a 1-in-a-million draw).
     expect((await api("/api/v1/auth/verify-otp", { body: { phone: first.phone, otp_code: first.code } })).status).toBe(400);
     expect((await api("/api/v1/auth/verify-otp", { body: { phone: first.phone, otp_code: code } })).status).toBe(200);
     expect((await api("/api/v1/auth/login", { body: { phone: first.phone, password: "another1" } })).status).toBe(200);

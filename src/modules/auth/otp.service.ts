@@ -18,7 +18,7 @@ export const OTP_MAX_SENDS_PER_HOUR = 5;
 
 
 export function otpSmsText(code: string): string {
-  return `আপনার Clean Care যাচাইকরণ কোড: ${code}। এটি ৫ মিনিটের জন্য বৈধ।`;
+  return `আপনার Clean Care যাচাইকরণ কোড: ${code}। এটি ৫ মিনিটের জন্য বৈধ। আপনি অনুরোধ না করে থাকলে কাউকে কোডটি দেবেন না।`;
 }
 
 function codeHash(services: ServiceContext, phone: string, purpose: OtpPurpose, code: string): Promise<string> {
