@@ -52,6 +52,8 @@ export interface StackSpec {
   /** Runs before anything is started (e.g. building the bundle), so it fails fast. */
   prepare?(ctx: Pick<RuntimeContext, "log" | "fail">): Promise<void>;
   start(ctx: RuntimeContext): Promise<WorkerRuntime>;
+  /** Banner: where a request runs the cron now (default: <api>/cdn-cgi/handler/scheduled). */
+  scheduledUrl?(api: string): string;
   /** Banner: extra lines after the data dir. */
   extraLines?(): string[];
 }
@@ -288,6 +290,8 @@ async function main(spec: StackSpec): Promise<void> {
       JWT_SECRET: secrets.JWT_SECRET,
       OTP_HASH_KEY: secrets.OTP_HASH_KEY,
       ...bkash.workerVars(),
+      // `info` (the default) logs every request as JSON; `LOG_LEVEL=warn npm run serve` for quiet benchmarks.
+      ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
     },
     log,
     fail,
@@ -306,7 +310,7 @@ async function main(spec: StackSpec): Promise<void> {
     `  Docs          ${api}/api/v1/docs`,
     `  OpenAPI       ${api}/api/v1/openapi.json`,
     `  SMS outbox    ${api}/api/v1/dev/sms?phone=%2B8801711000001`,
-    `  bKash sandbox ${bkash.url}/__control   (run reconciliation now: curl '${api}/cdn-cgi/handler/scheduled')`,
+    `  bKash sandbox ${bkash.url}/__control   (run reconciliation now: curl '${spec.scheduledUrl?.(api) ?? `${api}/cdn-cgi/handler/scheduled`}')`,
     `  DB URL        ${database.url}`,
     `  DB relay      ws://${relay.address}/v1  (DB_RELAY_URL=${relay.address})`,
     `  Data dir      ${dataShown}${database.dataDir ? `  (postgres: ${database.dataDir})` : ""}`,
