@@ -1,11 +1,11 @@
 /**
- * Payment benchmarks against a running `npm run dev` whose worker points at the bKash sandbox
+ * Payment benchmarks against a running `npm run serve` or `npm run dev` whose worker points at the bKash sandbox
  * (scripts/sandbox/bkash-sandbox.ts; see docs/payments.md).
  *
  * - `paymentScenarios(tools)`: scenarios for the registry in scripts/bench.ts:
  *     payments-process  POST /payments/process (insert, token from cache, bKash create, update, log)
  *     payments-settle   one callback per request, timed until GET /payments/{id} shows it settled:
- *                       payments settled per second with BENCH_CONCURRENCY callbacks in flight
+ *                       payments settled per second with BENCH_CONNECTIONS callbacks in flight
  * - `benchCallbackBurst()`: N callbacks fired at once, timed until the queue consumer has settled
  *   them all — the settlement throughput of the queue against the sandbox.
  *
@@ -13,6 +13,7 @@
  * BENCH_PHONE/BENCH_PASSWORD, default the seeded citizen +8801711000002).
  */
 import { pathToFileURL } from "node:url";
+import { http, must } from "./bench/http";
 
 export interface BenchReply {
   status: number;
@@ -152,27 +153,13 @@ export async function benchCallbackBurst(tools: BenchTools, payments = 200): Pro
 // ---------------------------------------------------------------------------------------------
 // Standalone: the burst measurement.
 
-function standaloneTools(baseUrl: string, phone: string, password: string): BenchTools {
-  const http: BenchTools["http"] = async (method, path, options = {}) => {
-    const headers: Record<string, string> = { accept: "application/json" };
-    if (options.json !== undefined) headers["content-type"] = "application/json";
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const res = await fetch(baseUrl + path, { method, headers, body: options.json === undefined ? undefined : JSON.stringify(options.json), signal: AbortSignal.timeout(30_000) });
-    const text = await res.text();
-    const timing = res.headers.get("server-timing")?.match(/desc="(\d+) queries"/);
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, statements: timing ? Number(timing[1]) : undefined };
-  };
-  const must: BenchTools["must"] = (reply, status, what) => {
-    if (reply.status !== status) throw new Error(`${what}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 200)}`);
-    return reply;
-  };
+function standaloneTools(phone: string, password: string): BenchTools {
   const login = async () => ({ access: must(await http("POST", "/api/v1/auth/login", { json: { phone, password } }), 200, "login").body.access_token as string });
   return { http, must, login };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const baseUrl = (process.env.BASE_URL ?? "http://127.0.0.1:8787").replace(/\/+$/, "");
-  const tools = standaloneTools(baseUrl, process.env.BENCH_PHONE ?? "+8801711000002", process.env.BENCH_PASSWORD ?? "Citizen@2026");
+  const tools = standaloneTools(process.env.BENCH_PHONE ?? "+8801711000002", process.env.BENCH_PASSWORD ?? "Citizen@2026");
   const payments = Number(process.env.BENCH_PAYMENTS ?? 200);
   benchCallbackBurst(tools, payments).then(
     (r) => {

@@ -1,324 +1,62 @@
 /**
  * `npm run dev`: the whole stack on this machine, offline.
  *
- *   embedded PostgreSQL (or $DATABASE_URL) → relay (WebSocket and SQL over HTTP, scripts/lib/relay.ts)
+ *   embedded PostgreSQL (or $DATABASE_URL) → relay (SQL over HTTP and WebSocket, scripts/lib/relay.ts)
  *   → `wrangler dev` (the worker, with the Neon driver pointed at the relay) on
  *   http://127.0.0.1:$PORT, plus the local bKash sandbox (scripts/sandbox/) that the payment
  *   adapter talks to
  *
- * Data lives under $CLEAN_CARE_DATA_DIR (default <repo>/.data): postgres/, wrangler/ (R2, queues,
- * DO storage), dev-secrets.json (JWT/OTP keys, so tokens survive restarts), postgres.log.
+ * The stack (Postgres, relay, migrations, seed, sandbox, banner, ordered shutdown) is shared with
+ * `npm run serve` in scripts/lib/stack.ts; this file only runs `wrangler dev` in it (live reload,
+ * dev proxy, inspector). Data lives under $CLEAN_CARE_DATA_DIR (default <repo>/.data).
  * Ctrl-C (SIGINT) or SIGTERM stops wrangler, then the relay, then Postgres, and exits 0. If
  * wrangler dies on its own everything is stopped and the exit code is 1.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { join, relative, resolve } from "node:path";
-import { applyMigrations } from "./lib/migrate";
+import { join } from "node:path";
 import { freePort } from "./lib/ports";
-import { resolveDataDir, startPostgres, type RunningPostgres } from "./lib/postgres";
-import { startRelay, type Relay } from "./lib/relay";
-import { startBkashSandbox, type BkashSandbox } from "./sandbox/bkash-sandbox";
-import { SEED_ACCOUNTS, seed } from "./seed";
+import { descendants, REPO, runStack, tryKill, type RuntimeContext } from "./lib/stack";
 
-const REPO = resolve(import.meta.dirname, "..");
-const DATA = resolve(process.env.CLEAN_CARE_DATA_DIR || join(REPO, ".data"));
-const PORT = Number(process.env.PORT || 8787);
-const DATABASE = "clean_care";
-const HEALTH_TIMEOUT_MS = 120_000;
-
-const log = (msg: string) => console.log(`[dev] ${msg}`);
-const fail = (msg: string) => console.error(`[dev] ERROR: ${msg}`);
-
-let db: RunningPostgres | undefined;
-let relay: Relay | undefined;
-let bkash: BkashSandbox | undefined;
-let wrangler: ChildProcess | undefined;
-let stopping = false;
-
-// ---------------------------------------------------------------------------------------------
-// Shutdown: one ordered path for signals, wrangler dying and start-up failures.
-
-async function shutdown(code: number, reason: string): Promise<never> {
-  if (stopping) return new Promise<never>(() => undefined); // a second signal: the first one is handling it
-  stopping = true;
-  log(`stopping (${reason})…`);
-  await stopWrangler();
-  await bkash?.close().catch((err: unknown) => fail(`bKash sandbox close: ${String(err)}`));
-  await relay?.close().catch((err: unknown) => fail(`relay close: ${String(err)}`));
-  if (db) await db.stop().catch((err: unknown) => fail(`postgres stop: ${String(err)}`));
-  log(code === 0 ? "stopped cleanly" : `stopped (exit ${code})`);
-  process.exit(code);
-}
-
-/** SIGTERM to wrangler (its launcher forwards it and workerd is torn down); SIGKILL the tree after 10 s. */
-async function stopWrangler(): Promise<void> {
-  const child = wrangler;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 10_000).unref());
-  if ((await Promise.race([exited, timer])) === "timeout") {
-    fail("wrangler did not stop within 10 s; killing it and its children");
-    for (const pid of [...descendants(child.pid!), child.pid!]) tryKill(pid, "SIGKILL");
-    await exited;
-  }
-}
-
-// The helpers below read Linux's /proc; elsewhere they throw and the safety nets they feed are off.
-
-/** state, parent pid and process group of a process. */
-function procStat(pid: number): { state: string; ppid: number; pgid: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const [state = "", ppid, pgid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return { state, ppid: Number(ppid), pgid: Number(pgid) };
-}
-
-/** All descendant pids, for the SIGKILL fallback only. */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  try {
-    for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
-      const { ppid } = procStat(Number(entry));
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    }
-  } catch {
-    return [];
-  }
-  const out: number[] = [];
-  const walk = (pid: number) => (children.get(pid) ?? []).forEach((c) => (out.push(c), walk(c)));
-  walk(root);
-  return out;
-}
-
-/**
- * `kill <pid of npm>` makes npm (and its `sh`) exit without the signal ever reaching us, which
- * would leave Postgres and wrangler running. So: if one of our launchers (tsx, sh, npm: ancestors
- * in our process group, up to and including npm) disappears, stop as if we had been signalled.
- */
-function watchLaunchers(): void {
-  const launchers: number[] = [];
-  try {
-    const own = procStat(process.pid).pgid;
-    for (let pid = process.ppid; pid > 1; ) {
-      const stat = procStat(pid);
-      const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-      if (stat.pgid !== own) break;
-      if (comm.startsWith("npm")) {
-        launchers.push(pid);
-        break;
-      }
-      if (comm !== "node" && !(comm === "sh" && process.env.npm_lifecycle_event)) break; // e.g. the user's own shell script
-      launchers.push(pid);
-      pid = stat.ppid;
-    }
-  } catch {
-    return;
-  }
-  const gone = (pid: number) => {
-    try {
-      return procStat(pid).state === "Z";
-    } catch {
-      return true;
-    }
-  };
-  setInterval(() => {
-    const dead = launchers.find(gone);
-    if (dead !== undefined) void shutdown(0, `launcher process ${dead} exited`);
-  }, 1000).unref();
-}
-
-function tryKill(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    /* already gone */
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pieces of the start-up.
-
-/** Dev JWT/OTP keys: random once, then reused so that issued tokens stay valid across restarts. */
-function devSecrets(): { JWT_SECRET: string; OTP_HASH_KEY: string } {
-  const file = join(DATA, "dev-secrets.json");
-  if (existsSync(file)) {
-    const saved = JSON.parse(readFileSync(file, "utf8")) as Partial<Record<string, string>>;
-    if ((saved.JWT_SECRET?.length ?? 0) >= 32 && (saved.OTP_HASH_KEY?.length ?? 0) >= 32) {
-      return { JWT_SECRET: saved.JWT_SECRET!, OTP_HASH_KEY: saved.OTP_HASH_KEY! };
-    }
-  }
-  const fresh = { JWT_SECRET: randomBytes(32).toString("base64url"), OTP_HASH_KEY: randomBytes(32).toString("base64url") };
-  writeFileSync(file, JSON.stringify(fresh, null, 2) + "\n", { mode: 0o600 });
-  return fresh;
-}
-
-async function assertPortFree(port: number): Promise<void> {
-  await new Promise<void>((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", () => reject(new Error(`port ${port} on 127.0.0.1 is in use (another \`npm run dev\`?). Run with PORT=<other port>.`)));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolvePort()));
-  });
-}
-
-/** Postgres refuses a data dir another server holds; say so plainly before it prints a lock error. */
-function assertDataDirFree(dataDir: string): void {
-  const pidFile = join(dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  let alive = false;
-  try {
-    process.kill(pid, 0);
-    alive = true;
-  } catch (err) {
-    alive = (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-  // A stale pid may belong to an unrelated process by now; on Linux check it is a postgres.
-  if (alive && existsSync(`/proc/${pid}/comm`)) alive = readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres";
-  if (alive) {
-    throw new Error(
-      `the database in ${dataDir} is already running (postgres pid ${pid}), probably under another \`npm run dev\`. ` +
-        `One data dir serves one instance: stop the other one, or start this one with CLEAN_CARE_DATA_DIR=<another dir> ` +
-        `(or DATABASE_URL=<that instance's DB URL>) and PORT=<another port>.`,
-    );
-  }
-}
-
-async function startDatabase(): Promise<{ url: string; host: string; port: number; dataDir: string | null }> {
-  const external = process.env.DATABASE_URL;
-  if (external) {
-    const url = new URL(external);
-    log(`using DATABASE_URL (${url.host}${url.pathname}); no embedded Postgres started`);
-    return { url: external, host: url.hostname, port: Number(url.port || 5432), dataDir: null };
-  }
-  const { dataDir, relocated } = resolveDataDir(join(DATA, "postgres"));
-  if (relocated) log(`running as root and the postgres user cannot reach ${join(DATA, "postgres")}; database data lives in ${dataDir}`);
-  assertDataDirFree(dataDir);
-  const logFile = join(DATA, "postgres.log");
-  const recent: string[] = [];
-  const started = Date.now();
-  db = await startPostgres({
-    dataDir,
-    database: DATABASE,
-    persistent: true,
-    log: (line) => {
-      appendFileSync(logFile, line + "\n");
-      recent.push(line);
-      if (recent.length > 30) recent.shift();
-    },
-  }).catch((err: unknown) => {
-    console.error(recent.join("\n"));
-    throw err;
-  });
-  log(`PostgreSQL ready in ${Date.now() - started} ms (data: ${dataDir}, log: ${logFile})`);
-  return { url: db.url, host: db.host, port: db.port, dataDir };
-}
-
-function startWrangler(vars: Record<string, string>, inspectorPort: number): ChildProcess {
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--inspector-port", String(inspectorPort)];
-  args.push("--persist-to", join(DATA, "wrangler"), "--show-interactive-dev-session=false");
+function startWrangler(ctx: RuntimeContext, inspectorPort: number): ChildProcess {
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(ctx.port), "--inspector-port", String(inspectorPort)];
+  args.push("--persist-to", join(ctx.dataDir, "wrangler"), "--show-interactive-dev-session=false");
   // --var KEY:VALUE splits at the first ':' only (wrangler's collectKeyValues), so URLs are safe.
-  for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
+  for (const [key, value] of Object.entries(ctx.vars)) args.push("--var", `${key}:${value}`);
   const child = spawn(join(REPO, "node_modules/.bin/wrangler"), args, {
     cwd: REPO,
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, CI: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
   });
   child.on("exit", (code, signal) => {
-    if (stopping) return;
+    if (ctx.stopping()) return;
     // On a terminal Ctrl-C wrangler gets the SIGINT too and may exit a moment before our handler
     // runs: give the signal a chance to arrive before calling it a crash.
     setTimeout(() => {
-      if (!stopping) void shutdown(1, `wrangler exited on its own (${signal ?? `code ${code}`})`);
+      if (!ctx.stopping()) void ctx.shutdown(1, `wrangler exited on its own (${signal ?? `code ${code}`})`);
     }, 500);
   });
   return child;
 }
 
-async function waitForHealth(url: string): Promise<void> {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  let last = "no answer";
-  while (Date.now() < deadline) {
-    if (stopping) return new Promise<void>(() => undefined);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-      if (res.status === 200) return;
-      last = `${res.status} ${(await res.text()).slice(0, 300)}`;
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    }
-    await new Promise((r) => setTimeout(r, 300));
+/** SIGTERM to wrangler (its launcher forwards it and workerd is torn down); SIGKILL the tree after 10 s. */
+async function stopWrangler(child: ChildProcess, ctx: RuntimeContext): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 10_000).unref());
+  if ((await Promise.race([exited, timer])) === "timeout") {
+    ctx.fail("wrangler did not stop within 10 s; killing it and its children");
+    for (const pid of [...descendants(child.pid!), child.pid!]) tryKill(pid, "SIGKILL");
+    await exited;
   }
-  throw new Error(`${url} did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s (last: ${last})`);
 }
 
-// ---------------------------------------------------------------------------------------------
-
-async function main(): Promise<void> {
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0, signal));
-  watchLaunchers();
-
-  mkdirSync(DATA, { recursive: true });
-  await assertPortFree(PORT);
-  const database = await startDatabase();
-  relay = await startRelay({ host: database.host, port: database.port });
-  await applyMigrations(database.url).catch((err: unknown) => {
-    // drizzle's message is only "Failed query: <sql>"; the reason is in `cause`.
-    const cause = (err as { cause?: { message?: string; code?: string } }).cause;
-    const hint =
-      cause?.code === "42P07" && database.dataDir
-        ? `\n  The database in ${database.dataDir} was migrated with an older migrations/ (was a migration rewritten?).` +
-          `\n  Dev data is disposable: stop, delete ${database.dataDir} and start again.`
-        : "";
-    throw new Error(`migrations failed: ${cause?.message ?? (err instanceof Error ? err.message.split("\n")[0] : String(err))}${hint}`);
-  });
-  const seeded = await seed(database.url);
-  log(`migrations applied; seed: ${seeded.usersCreated} user(s) created${seeded.wardsCreated === null ? "" : `, ${seeded.wardsCreated} ward(s)`}`);
-
-  // The local bKash Tokenized Checkout: the real payment adapter talks to it (scripts/sandbox/).
-  bkash = await startBkashSandbox({ port: Number(process.env.BKASH_SANDBOX_PORT || 0) });
-  const secrets = devSecrets();
-  wrangler = startWrangler(
-    {
-      ENVIRONMENT: "development",
-      SMS_PROVIDER: "outbox",
-      DATABASE_URL: database.url,
-      DB_RELAY_URL: relay.address,
-      JWT_SECRET: secrets.JWT_SECRET,
-      OTP_HASH_KEY: secrets.OTP_HASH_KEY,
-      ...bkash.workerVars(),
-    },
-    await freePort(), // a second instance would otherwise collide on the default inspector port
-  );
-
-  const api = `http://127.0.0.1:${PORT}`;
-  await waitForHealth(`${api}/health`);
-  const dataShown = relative(process.cwd(), DATA).startsWith("..") ? DATA : relative(process.cwd(), DATA) || ".";
-  const lines = [
-    "",
-    "Clean Care API is running (development, offline)",
-    `  API           ${api}/api/v1   (also ${api}/api)`,
-    `  Health        ${api}/health`,
-    `  Docs          ${api}/api/v1/docs`,
-    `  OpenAPI       ${api}/api/v1/openapi.json`,
-    `  SMS outbox    ${api}/api/v1/dev/sms?phone=%2B8801711000001`,
-    `  bKash sandbox ${bkash.url}/__control   (run reconciliation now: curl '${api}/cdn-cgi/handler/scheduled')`,
-    `  DB URL        ${database.url}`,
-    `  DB relay      ws://${relay.address}/v1 and http://${relay.address}/sql  (DB_RELAY_URL=${relay.address}; DB_LATENCY_MS adds latency)`,
-    `  Data dir      ${dataShown}${database.dataDir ? `  (postgres: ${database.dataDir})` : ""}`,
-    "  Accounts (dev only):",
-    ...SEED_ACCOUNTS.map((a) => `    ${a.phone}  ${a.userType.padEnd(11)}  ${a.password}`),
-    `  Seed again:   DATABASE_URL='${database.url}' npm run db:seed`,
-    "  Ctrl-C stops everything.",
-    "",
-  ];
-  console.log(lines.join("\n"));
-}
-
-main().catch((err: unknown) => {
-  fail(err instanceof Error ? err.message : String(err));
-  void shutdown(1, "start-up failed");
+runStack({
+  name: "dev",
+  title: "development, offline",
+  async start(ctx) {
+    // A free inspector port: a second instance would otherwise collide on the default one.
+    const wrangler = startWrangler(ctx, await freePort());
+    return { stop: () => stopWrangler(wrangler, ctx) };
+  },
 });

@@ -2,6 +2,7 @@
  * Outermost middleware: request id, language, the per-request service container, structured access
  * log and `Server-Timing` with the SQL statements and database round trips the request cost.
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { createServiceContext } from "../context";
@@ -9,11 +10,26 @@ import { pickLang } from "../lib/i18n";
 
 const REQUEST_ID = /^[\w.-]{8,64}$/;
 
+/**
+ * Sets a header on the finished response. `c.header()` after the handler copies the whole Response
+ * (Hono cannot know whether its headers are immutable, as a fetched response's are); ours are
+ * mutable, so set in place and copy only when they are not.
+ */
+function setResponseHeader(c: Context<AppEnv>, name: string, value: string): void {
+  try {
+    c.res.headers.set(name, value);
+  } catch {
+    c.header(name, value);
+  }
+}
+
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
   const incoming = c.req.header("x-request-id");
   const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
   c.set("requestId", requestId);
+  // Before the handler: the response it builds through `c` (and one it returns itself) carries it.
+  c.header("X-Request-Id", requestId);
   c.set("lang", pickLang(c.req.header("accept-language")));
   let services: AppEnv["Variables"]["services"] | undefined;
   try {
@@ -21,9 +37,9 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
     c.set("services", services);
     await next();
   } finally {
-    c.header("X-Request-Id", requestId);
+    if (c.res.headers.get("X-Request-Id") !== requestId) setResponseHeader(c, "X-Request-Id", requestId);
     const stats = services?.stats;
-    if (stats) c.header("Server-Timing", `db;dur=${stats.ms};desc="${stats.statements} statements, ${stats.roundTrips} round trips"`);
+    if (stats) setResponseHeader(c, "Server-Timing", `db;dur=${stats.ms};desc="${stats.statements} statements, ${stats.roundTrips} round trips"`);
     if (services) {
       const closing = services.close();
       try {
