@@ -25,6 +25,8 @@ export interface ServiceContext {
    * awaited by `close` where there is no response (queue consumers, tests). Failures are logged.
    */
   afterResponse(task: () => Promise<unknown>): void;
+  /** Whether `close` has anything to do (deferred work, an open connection). */
+  readonly hasWorkAfterResponse: boolean;
   /** Runs the deferred work, then ends what was opened. Call through waitUntil once the response is out. */
   close(): Promise<void>;
 }
@@ -45,6 +47,9 @@ export function createServiceContext(env: Env): ServiceContext {
     authenticate: (prelude) => database().authenticate(prelude),
     flushAuthentication: () => (opened ? opened.flushAuthentication() : Promise.resolve(undefined)),
     stats,
+    get hasWorkAfterResponse() {
+      return deferred.length > 0 || (opened?.holdsConnections ?? false);
+    },
     afterResponse: (task) => {
       deferred.push(task);
     },

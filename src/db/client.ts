@@ -57,6 +57,8 @@ export interface RequestDatabase {
   authenticate(prelude: Prelude): Promise<unknown>;
   /** Sends the user check alone if nothing else has carried it yet (a route with no SQL of its own). */
   flushAuthentication(): Promise<unknown>;
+  /** Whether an interactive transaction opened a WebSocket connection that `close` must end. */
+  readonly holdsConnections: boolean;
   close(): Promise<void>;
 }
 
@@ -257,6 +259,9 @@ export function openDatabase(settings: DatabaseSettings, stats: QueryStats): Req
       if (!state.prelude) return undefined;
       await flushPrelude(state, settings.databaseUrl);
       return state.prelude.settled;
+    },
+    get holdsConnections() {
+      return pools.length > 0 && !closed;
     },
     close: async () => {
       if (closed) return;
