@@ -117,13 +117,14 @@ export async function resendOtp(services: ServiceContext, phone: string, purpose
 }
 
 /**
- * Password login with throttling, in one round trip. One statement counts this attempt against the
- * phone's 15-minute window (reserving it *before* the password is checked, so parallel guesses
- * cannot slip past the limit), loads the user and — for an active, verified account within the
- * limit — already stores the session's refresh token. That token is only ever handed out if the
+ * Password login with throttling, in two round trips. The first statement counts this attempt
+ * against the phone's 15-minute window (reserving it *before* the password is checked, so parallel
+ * guesses cannot slip past the limit), loads the user and — for an active, verified account within
+ * the limit — already stores the session's refresh token. That token is only ever handed out if the
  * password then checks out in the worker; otherwise nobody holds it (it is signed by us and never
- * sent), and it is deleted after the answer. Clearing the window, `last_login` and a hash upgrade
- * are bookkeeping, written after the response.
+ * sent), and it is deleted after the answer. On success the second statement clears the window and
+ * records `last_login` (and a hash upgrade). It cannot ride the first (the password is checked in
+ * between) nor wait until after the answer (the user's next attempt must already count from zero).
  */
 export async function login(services: ServiceContext, phone: string, password: string): Promise<{ user: UserRow; tokens: TokenPair }> {
   const session = newSession();
@@ -154,13 +155,15 @@ export async function login(services: ServiceContext, phone: string, password: s
     throw new ApiError(user.isActive ? "not_verified" : "account_disabled");
   }
 
+  // Clearing the window must land before the answer: the user's very next attempt counts from zero.
   const upgradedHash = needsRehash(user.passwordHash) ? await hashPassword(password) : null;
-  services.afterResponse(() =>
+  const [, tokens] = await Promise.all([
     services.db.execute(sql`
       with cleared as (delete from login_throttle where phone = ${phone})
       update users set last_login = now(), password_hash = coalesce(${upgradedHash}, password_hash) where id = ${user.id}`),
-  );
-  return { user: { ...user, lastLogin: new Date() }, tokens: await signSession(services, session, user) };
+    signSession(services, session, user),
+  ]);
+  return { user: { ...user, lastLogin: new Date() }, tokens };
 }
 
 /** Changes the password, voids every existing token, and returns a fresh pair for this device. */
