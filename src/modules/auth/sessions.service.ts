@@ -3,7 +3,8 @@
  * token in the same family and retires the old one. Presenting a retired token means it leaked (or
  * was replayed), so the whole family is revoked and everyone holding it must sign in again.
  */
-import { getTableColumns, sql, type SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
+import { fromSqlRow } from "../../db/rows";
 import type { ServiceContext } from "../../context";
 import type { Queryable } from "../../db/client";
 import type { UserRow } from "../../db/types";
@@ -117,10 +118,5 @@ export async function revokeAllSessions(tx: Queryable, userId: string): Promise<
 
 /** Maps a raw `users` row (snake_case columns from a hand-written statement) to the drizzle shape. */
 export function mapUserRow(row: Record<string, unknown>): UserRow {
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(users))) {
-    const value = row[column.name];
-    out[key] = column.dataType === "date" && value != null ? new Date(value as string) : (value ?? null);
-  }
-  return out as unknown as UserRow;
+  return fromSqlRow(users, row);
 }
