@@ -3,19 +3,10 @@
  * a deploy or a crash does to it) loses nothing it acknowledged, and client resends with the same
  * client_msg_id make up the rest exactly once.
  */
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { signedIn, withServices } from "../test/support/factories";
+import { signedIn } from "../test/support/factories";
 import { api } from "../test/support/http";
-import { count, eq } from "drizzle-orm";
-import { chatMessages } from "../src/db/schema";
-import { eventually, mustConnect, openSupportRoom, roomStub, sendAndAck } from "../test/support/chat";
-import type { ChatRoom } from "./chat-room";
-
-/** Resets the room's object the hard way (its in-memory state and sockets are gone; storage stays). */
-async function evict(roomId: string): Promise<void> {
-  await runInDurableObject(roomStub(roomId), (_: ChatRoom, state) => state.abort("evicted by the test")).catch(() => undefined);
-}
+import { evictRoom, mustConnect, openSupportRoom, sendAndAck } from "../test/support/chat";
 
 describe("a room object restarted mid-conversation", () => {
   it("keeps every acknowledged message; resends complete the rest exactly once; ids keep increasing", async () => {
@@ -32,7 +23,8 @@ describe("a room object restarted mid-conversation", () => {
     // Ten more without waiting, and the object is thrown away while they are in flight.
     const burst = Array.from({ length: 10 }, (_, i) => ({ type: "message", message: `burst ${i}`, client_msg_id: `burst-${i}` }));
     for (const frame of burst) a.sendJson(frame);
-    await evict(roomId);
+    await a.next("ack"); // at least one of them acknowledged (acks wait for the copy to Postgres)
+    await evictRoom(roomId);
     await Promise.all([a.closed, b.closed]);
     const ackedBefore = new Map(
       a.frames.filter((f) => f.type === "ack" && f.client_msg_id.startsWith("burst-")).map((f) => [f.client_msg_id as string, f.id as string]),
@@ -45,6 +37,7 @@ describe("a room object restarted mid-conversation", () => {
     const replayedIds = new Map(replayed.map((m) => [m.client_msg_id as string, m.id as string]));
     for (const [clientMsgId, id] of ackedBefore) expect(replayedIds.get(clientMsgId)).toBe(id);
 
+    expect(ackedBefore.size).toBeGreaterThan(0);
     console.log(`burst: ${ackedBefore.size} acked before the restart, ${replayed.length} replayed after it`);
     // The client resends everything it has no ack for — and, to be sure, the acked ones too.
     for (const frame of burst) a.sendJson(frame);
@@ -75,26 +68,4 @@ describe("a room object restarted mid-conversation", () => {
     a.close();
     b.close();
   });
-
-  it("messages survive a restart before they were copied to Postgres, and the copy resumes by itself", async () => {
-    const citizen = await signedIn();
-    const roomId = await openSupportRoom(citizen.access);
-    const a = await mustConnect(roomId, citizen.access);
-    // Keep the copy from running, so that the messages exist only in the object's storage — as if
-    // the object had been reset between its writes and its alarm.
-    const dropAlarm = () => runInDurableObject(roomStub(roomId), async (_: ChatRoom, state) => state.storage.deleteAlarm());
-    await dropAlarm();
-    for (let i = 0; i < 3; i++) await sendAndAck(a, `m${i}`, `m${i}`);
-    await dropAlarm();
-    expect((await postgresCount(roomId))).toBe(0);
-    await evict(roomId);
-
-    // The next request wakes the room: history has everything, and the copy is under way again.
-    const history = await api(`/api/v1/chat/rooms/${roomId}/messages`, { token: citizen.access });
-    expect(history.body.results.map((m: { message: string }) => m.message)).toEqual(["m2", "m1", "m0"]);
-    await eventually(async () => ((await postgresCount(roomId)) === 3 ? true : undefined), 10_000, "the copy after the restart");
-  });
 });
-
-const postgresCount = (roomId: string) =>
-  withServices(async ({ db }) => (await db.select({ n: count() }).from(chatMessages).where(eq(chatMessages.roomId, roomId)))[0]!.n);

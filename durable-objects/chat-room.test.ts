@@ -284,14 +284,17 @@ describe("limits", () => {
     for (let i = 0; i < 80; i++) say(a, `spam ${i}`, `f-${i}`);
     const closed = await a.closed;
     expect(closed.code).toBe(1008);
-    const acks = a.frames.filter((f) => f.type === "ack");
     const limited = a.frames.filter((f) => f.type === "error" && f.code === "rate_limited");
-    expect(acks.length).toBeGreaterThanOrEqual(20); // the burst
-    expect(acks.length).toBeLessThan(30);
     expect(limited.length).toBeGreaterThan(0);
-    // Only acknowledged messages reached the room.
+    // The burst reached the room, and nothing beyond it. (Acks wait for the copy to Postgres, so
+    // the socket may be closed before some of them could be sent: the resend by client_msg_id
+    // gets them as duplicates.)
     const delivered = await b.quiet("message", 500);
-    expect(delivered.map((m) => m.id)).toEqual(acks.map((f) => f.id));
+    expect(delivered.length).toBeGreaterThanOrEqual(20);
+    expect(delivered.length).toBeLessThan(30);
+    expect(delivered.map((m) => m.message)).toEqual(Array.from({ length: delivered.length }, (_, i) => `spam ${i}`));
+    const acked = a.frames.filter((f) => f.type === "ack").map((f) => f.id);
+    expect(acked).toEqual(delivered.slice(0, acked.length).map((m) => m.id));
 
     // A calmer client is unaffected.
     const c = await mustConnect(roomId, citizen.access);

@@ -5,10 +5,12 @@
  *   who is on each socket lives in the socket's attachment, so it survives hibernation
  *   (socket-sessions.ts). `{"type":"ping"}` is answered by the runtime without waking the object.
  * - Durable before acknowledged: a message is appended to the object's SQLite log, and only then
- *   are the `ack` and the broadcast sent. The output gate holds those frames until the write is
- *   durable, so nobody hears of a message that a crash could still lose.
- * - Postgres gets a copy in batches from the alarm, idempotent by message id (room-sync.ts). If
- *   Postgres is down the room keeps working — its log is all it needs — and the copy catches up.
+ *   is it broadcast. The output gate holds those frames until the write is durable, so nobody hears
+ *   of a message that a crash could still lose.
+ * - Copied before acknowledged: the sender's `ack` (or REST answer) waits for the message's copy to
+ *   Postgres — where room lists and unread counts are read — so the inbox shows it at once. Copies
+ *   are batched, idempotent by message id (room-sync.ts). If Postgres is down the room keeps working
+ *   — its log is all it needs — acks stop waiting for the copy, and the copy catches up.
  * - The Worker authenticates and authorises before anything reaches this object (see
  *   src/modules/chat/room-object.ts); the sender of every message is that authenticated identity.
  *
@@ -142,14 +144,15 @@ export class ChatRoom extends DurableObject<Env> {
         };
         const outcome = this.accept({ ...session, roomId: this.log.roomId! }, input);
         if (!outcome.ok) return this.sendError(ws, session, outcome.problem.code, outcome.problem.key, input.clientMsgId);
-        this.send(ws, { type: "ack", client_msg_id: input.clientMsgId, id: outcome.message.id, ...(outcome.duplicate ? { duplicate: true as const } : {}) });
         if (!outcome.duplicate) this.broadcast(toMessageFrame(outcome.message));
+        await this.sync.settle();
+        this.send(ws, { type: "ack", client_msg_id: input.clientMsgId, id: outcome.message.id, ...(outcome.duplicate ? { duplicate: true as const } : {}) });
         return;
       }
       case "typing":
         return this.broadcast({ type: "typing", user_id: session.userId }, ws);
       case "read": {
-        const outcome = this.recordRead(session.userId, frame.message_id, ws);
+        const outcome = await this.recordRead(session.userId, frame.message_id, ws);
         if (!outcome.ok) this.sendError(ws, session, "not_found", "chat_unknown_message");
         return;
       }
@@ -226,10 +229,12 @@ export class ChatRoom extends DurableObject<Env> {
     return { ok: true, message, duplicate: false };
   }
 
-  private recordRead(userId: string, messageId: string, from?: WebSocket): ReadOutcome {
+  /** Stores a read position, copies it (the reader's unread count drops at once), then tells the others. */
+  private async recordRead(userId: string, messageId: string, from?: WebSocket): Promise<ReadOutcome> {
     if (!this.log.has(messageId)) return { ok: false };
     const position = this.log.recordRead(userId, messageId, Date.now());
     this.sync.requested();
+    await this.sync.settle();
     this.broadcast({ type: "read", user_id: userId, message_id: position }, from);
     return { ok: true, messageId: position };
   }
@@ -283,7 +288,9 @@ export class ChatRoom extends DurableObject<Env> {
       return { ok: false, problem: { code: "rate_limited", field: "message", key: "chat_rate_limited" }, retryAfterSeconds: secondsUntilToken(bucket) };
     }
     const outcome = this.accept(caller, input);
-    if (outcome.ok && !outcome.duplicate) this.broadcast(toMessageFrame(outcome.message));
+    if (!outcome.ok) return outcome;
+    if (!outcome.duplicate) this.broadcast(toMessageFrame(outcome.message));
+    await this.sync.settle();
     return outcome;
   }
 

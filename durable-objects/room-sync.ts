@@ -1,9 +1,12 @@
 /**
  * A room's copy of its log into Postgres, and the object's one alarm.
  *
- * After a write the alarm is set a moment ahead (SYNC_DELAY_MS) so that a busy room copies in
- * batches; the alarm copies everything pending (500 messages per statement) and sets itself again
- * while anything is left. When Postgres cannot be reached the copy backs off (1 s, 2 s, 4 s … 30 s)
+ * A sender's ack waits for its message's copy (`settle`, at most SETTLE_TIMEOUT_MS): room lists and
+ * unread counts are read from Postgres, so an acknowledged message is in them at once. Copies run one
+ * at a time and everything written while one runs goes in the next (a group commit), so a busy room
+ * still copies in batches, one round trip each. The alarm, set a moment ahead (SYNC_DELAY_MS) after
+ * every write, is the safety net: it copies whatever is still pending (500 messages per statement)
+ * and sets itself again while anything is left. When Postgres cannot be reached the copy backs off (1 s, 2 s, 4 s … 30 s)
  * and messages keep being accepted meanwhile: the room's own log is all the room needs. The same
  * alarm also wakes the room when a socket's token expires (the caller passes those times in).
  */
@@ -12,6 +15,8 @@ import { describeCopyError, syncRoomLog } from "../src/modules/chat/chat-sync.se
 import type { ChatLog } from "./chat-room-log";
 
 export const SYNC_DELAY_MS = 250;
+/** Longest an ack waits for its message's copy; after that the message is acked from the room's log alone. */
+export const SETTLE_TIMEOUT_MS = 1000;
 const SYNC_BATCH = 500;
 const BACKOFF_MS = { first: 1000, max: 30_000 };
 /** A copy that takes longer counts as failed (it is idempotent, so retrying is safe). */
@@ -25,8 +30,10 @@ export class RoomSync {
   /** Consecutive failed copies (drives the backoff). */
   failures = 0;
   private notBefore = 0;
-  /** Copies run one at a time (the alarm and an explicit `syncNow` may overlap). */
+  /** Copies run one at a time (the alarm, acks and an explicit `syncNow` may overlap). */
   private chain: Promise<void> = Promise.resolve();
+  /** The copy queued behind the running one, not started yet: later writers join it. */
+  private queued: Promise<void> | null = null;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -67,6 +74,17 @@ export class RoomSync {
     return this.log.hasPendingSync() ? Math.max(Date.now() + SYNC_DELAY_MS, this.notBefore) : null;
   }
 
+  /**
+   * Copies what the log holds now and resolves once that copy is done — at once when Postgres failed
+   * recently (inside the backoff: senders are not made to wait on an outage), and after
+   * SETTLE_TIMEOUT_MS at the latest. Never rejects: the message is already durable in the room's
+   * log, and the alarm copies whatever this could not.
+   */
+  async settle(): Promise<void> {
+    if (Date.now() < this.notBefore) return;
+    await withTimeout(this.run(), SETTLE_TIMEOUT_MS).catch(() => undefined);
+  }
+
   /** Copies now, whatever the backoff (development tools and tests). */
   now(): Promise<void> {
     this.notBefore = 0;
@@ -74,11 +92,13 @@ export class RoomSync {
   }
 
   private run(): Promise<void> {
-    this.chain = this.chain.then(
-      () => this.pass(),
-      () => this.pass(),
-    );
-    return this.chain;
+    if (this.queued) return this.queued;
+    const start = () => {
+      this.queued = null; // from here on, new writes need the copy after this one
+      return this.pass();
+    };
+    this.queued = this.chain = this.chain.then(start, start);
+    return this.queued;
   }
 
   private async pass(): Promise<void> {

@@ -14,6 +14,7 @@ import { startRelay } from "../../scripts/lib/relay";
 import { startBkashSandbox } from "../../scripts/sandbox/bkash-sandbox";
 import { startFakeSslWireless } from "./fake-sslwireless";
 import { startOutageRelay } from "./outage-relay";
+import { filterRuntimeNoise } from "./runtime-noise";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -29,6 +30,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  const noise = [filterRuntimeNoise(process.stderr), filterRuntimeNoise(process.stdout)];
   // /tmp is world-traversable, so this works as root too (Postgres then runs as `postgres`).
   const base = mkdtempSync(join(tmpdir(), "clean-care-test-"));
   chmodSync(base, 0o755);
@@ -59,5 +61,8 @@ export default async function setup(project: TestProject) {
     await sms.close();
     await relay.close();
     await db.stop();
+    const dropped = noise.reduce((sum, filter) => sum + filter.dropped(), 0);
+    noise.forEach((filter) => filter.restore());
+    if (dropped > 0) console.log(`(${dropped} lines of expected runtime noise — sockets closed, database cut off, objects evicted by tests — were hidden; SHOW_RUNTIME_NOISE=1 shows them)`);
   };
 }

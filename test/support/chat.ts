@@ -2,7 +2,7 @@
  * Chat test helpers: rooms, and a socket client that connects through the
  * worker's fetch entry exactly like an app would (upgrade, token in the query or subprotocol).
  */
-import { env, SELF } from "cloudflare:test";
+import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { api, BASE } from "./http";
 
 export async function openSupportRoom(token: string, title = "Help"): Promise<string> {
@@ -153,6 +153,11 @@ export async function sendAndAck(socket: TestSocket, message: string, clientMsgI
 /** The room's Durable Object stub (for runInDurableObject / runDurableObjectAlarm). */
 export function roomStub(roomId: string) {
   return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(roomId));
+}
+
+/** Resets the room's object the hard way (its in-memory state and sockets are gone; storage stays), as an eviction, a deploy or a crash does. */
+export async function evictRoom(roomId: string): Promise<void> {
+  await runInDurableObject(roomStub(roomId), (_: unknown, state) => state.abort("evicted by the test")).catch(() => undefined);
 }
 
 /** Polls `check` until it returns a value other than undefined. */

@@ -1,12 +1,11 @@
 /** Chat rooms over REST (contract §6): opening, membership, listing with last message and unread count. */
 import { describe, expect, it } from "vitest";
-import { openSupportRoom } from "../../../test/support/chat";
+import { mustConnect, openSupportRoom, sendAndAck } from "../../../test/support/chat";
 import { fileComplaint } from "../../../test/support/complaints";
 import { signedIn } from "../../../test/support/factories";
 import { api, statementCount } from "../../../test/support/http";
 
 const send = (token: string, roomId: string, message: string) => api(`/api/v1/chat/rooms/${roomId}/messages`, { token, body: { message } });
-const syncRoom = (roomId: string) => api(`/api/v1/dev/chat/rooms/${roomId}/sync`, { method: "POST" });
 
 describe("opening rooms", () => {
   it("a citizen opens a support room and is its member", async () => {
@@ -119,7 +118,6 @@ describe("room list", () => {
     const staff = await signedIn({ userType: "admin", name: "Officer Karim" });
     const first = await openSupportRoom(citizen.access, "first");
     await send(staff.access, first, "we are on it");
-    await syncRoom(first);
     const one = await api("/api/v1/chat/rooms", { token: citizen.access });
     expect(one.body.count).toBe(1);
     const statementsForOne = statementCount(one);
@@ -131,7 +129,6 @@ describe("room list", () => {
       rooms.push(roomId);
       await send(citizen.access, roomId, `question ${i}`);
       for (let j = 0; j <= i; j++) await send(staff.access, roomId, `answer ${i}.${j}`);
-      await syncRoom(roomId);
     }
     const six = await api("/api/v1/chat/rooms", { token: citizen.access });
     expect(six.status).toBe(200);
@@ -151,13 +148,43 @@ describe("room list", () => {
     expect(staffView.body.unread_count).toBe(1);
   });
 
+  it("reflects every acknowledged message at once: the sender's last message, the others' unread count", async () => {
+    const citizen = await signedIn({ name: "Rahima" });
+    const staff = await signedIn({ userType: "admin", name: "Officer Karim" });
+    const older = await openSupportRoom(citizen.access, "older");
+    const roomId = await openSupportRoom(citizen.access, "live");
+    await send(citizen.access, older, "an older question");
+    const citizenSocket = await mustConnect(roomId, citizen.access);
+    const staffSocket = await mustConnect(roomId, staff.access);
+    const inbox = async (token: string) => (await api("/api/v1/chat/rooms", { token })).body.results as { id: string; last_message: { message: string } | null; unread_count: number }[];
+
+    // Socket: straight from the ack to the inbox, no waiting.
+    for (let i = 1; i <= 3; i++) {
+      await sendAndAck(citizenSocket, `socket ${i}`, `s-${i}`);
+      const [top] = await inbox(citizen.access);
+      expect(top).toMatchObject({ id: roomId, last_message: { message: `socket ${i}` }, unread_count: 0 });
+      expect((await inbox(staff.access)).find((r) => r.id === roomId)).toMatchObject({ last_message: { message: `socket ${i}` }, unread_count: i });
+    }
+
+    // REST: the 201 means the inbox has it.
+    const reply = await send(staff.access, roomId, "on our way");
+    expect(reply.status).toBe(201);
+    expect((await inbox(citizen.access))[0]).toMatchObject({ id: roomId, last_message: { message: "on our way" }, unread_count: 1 });
+
+    // A read receipt over the socket: by the time the others hear of it, the reader's count is 0.
+    citizenSocket.sendJson({ type: "read", message_id: reply.body.id });
+    await staffSocket.next("read");
+    expect((await inbox(citizen.access))[0]).toMatchObject({ id: roomId, unread_count: 0 });
+    citizenSocket.close();
+    staffSocket.close();
+  });
+
   it("read receipts move the unread count and only move forward", async () => {
     const citizen = await signedIn();
     const staff = await signedIn({ userType: "admin" });
     const roomId = await openSupportRoom(citizen.access);
     const sent = [];
     for (let i = 0; i < 4; i++) sent.push((await send(staff.access, roomId, `update ${i}`)).body);
-    await syncRoom(roomId);
     expect((await api(`/api/v1/chat/rooms/${roomId}`, { token: citizen.access })).body.unread_count).toBe(4);
 
     const read = await api(`/api/v1/chat/rooms/${roomId}/read`, { token: citizen.access, body: { message_id: sent[1].id } });
