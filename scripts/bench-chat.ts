@@ -1,30 +1,39 @@
 /**
- * `npm run bench:chat`: live-chat fan-out against a running `npm run dev` (loopback only).
+ * `npm run bench:chat`: live-chat fan-out against a running `npm run dev` or `npm run serve`
+ * (loopback only).
  *
  *   BASE_URL        default http://127.0.0.1:8787
  *   BENCH_SOCKETS   sockets in the one room, default 200
- *   BENCH_RATE      messages per second each socket sends, steadily, default 1 (flood control allows 10)
- *   BENCH_SECONDS   how long they send, default 10
+ *   BENCH_RATE      messages per second each socket sends: one round at that rate. Without it the
+ *                   bench sweeps the rate (below).
+ *   BENCH_SECONDS   how long each round sends, default 10 for one round, 4 per sweep round
+ *   BENCH_P99_MS    the sweep's fan-out p99 target, default 50
  *
  * One support room; the seeded citizen opens it and the sockets alternate between the citizen and
  * the seeded super_admin (staff may join any support room; a room links a citizen with staff, so
- * more people are modelled as more devices/tabs). Every socket sends at the steady rate, each with
- * its own phase; every message carries a client_msg_id. Reported:
+ * more people are modelled as more devices/tabs). Every socket sends at a steady rate, each with
+ * its own phase; every message carries a client_msg_id. Per round:
  *   - fan-out latency p50/p99: send → the last of all sockets has it (and per single delivery);
- *   - ack latency p50/p99: send → `ack` (the message is durable in the room's storage);
- *   - messages/s sent and deliveries/s received;
- *   - the Postgres check: after the copy, Postgres holds every acknowledged message exactly once
+ *   - ack latency p50/p99: send → `ack` (the message is durable in the room and copied to Postgres);
+ *   - messages/s offered and deliveries/s received;
+ *   - the Postgres check: after the round, Postgres holds every acknowledged message exactly once
  *     (dev-only POST /api/v1/dev/chat/rooms/{id}/sync, which also runs the copy now).
+ * The sweep doubles the per-socket rate from 0.125/s until fan-out p99 reaches the target (or a
+ * message is lost, or the flood limit of 10/s), then bisects between the last rate under the target
+ * and the first over it, and prints the highest offered rate whose p99 stayed under it.
  * Exit code 1 if any message was lost, duplicated or undelivered.
  */
 import WebSocket from "ws";
+import { FrameLedger, runRound, type RoomSync, type RoundResult } from "./bench/chat-round";
 
 const BASE_URL = (process.env.BASE_URL ?? "http://127.0.0.1:8787").replace(/\/+$/, "");
 const SOCKETS = positive("BENCH_SOCKETS", 200);
-const RATE = positive("BENCH_RATE", 1);
-const SECONDS = positive("BENCH_SECONDS", 10);
+const FIXED_RATE = process.env.BENCH_RATE ? positive("BENCH_RATE", 1) : null;
+const SECONDS = positive("BENCH_SECONDS", FIXED_RATE ? 10 : 4);
+const TARGET_P99_MS = positive("BENCH_P99_MS", 50);
 const CONNECT_PARALLEL = 20;
-const DRAIN_TIMEOUT_MS = 60_000;
+const FLOOD_LIMIT_PER_SOCKET = 10;
+const BISECT_STEPS = 3;
 
 const CITIZEN = { phone: "+8801711000001", password: "Citizen@2026" };
 const STAFF = { phone: "+8801700000001", password: "CleanCare@2026" };
@@ -39,7 +48,7 @@ function positive(name: string, fallback: number): number {
 
 const host = new URL(BASE_URL).hostname;
 if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host)) throw new Error(`BASE_URL must be loopback (got ${BASE_URL}): this benchmark floods a server`);
-if (RATE > 10) console.warn(`BENCH_RATE ${RATE}/s is above the per-socket flood limit (10/s): expect rate_limited errors`);
+if (FIXED_RATE && FIXED_RATE > FLOOD_LIMIT_PER_SOCKET) console.warn(`BENCH_RATE ${FIXED_RATE}/s is above the per-socket flood limit (10/s): expect rate_limited errors`);
 
 async function http(method: string, path: string, json?: unknown, token?: string): Promise<any> {
   const res = await fetch(BASE_URL + path, {
@@ -54,69 +63,46 @@ async function http(method: string, path: string, json?: unknown, token?: string
 }
 
 const login = async (who: { phone: string; password: string }) => (await http("POST", "/api/v1/auth/login", who)).access_token as string;
-
-/**
- * The two fields the bench needs. 40k frames/s through JSON.parse would make this process the
- * bottleneck, so `message` frames (always `{"type":"message",…,"client_msg_id":"…"}`) are read by
- * position; other frames are rare and parsed in full.
- */
-function parseFrame(text: string): { type: string; client_msg_id?: string; code?: string } {
-  if (text.startsWith('{"type":"message"')) {
-    const at = text.lastIndexOf('"client_msg_id":"');
-    if (at >= 0) return { type: "message", client_msg_id: text.slice(at + 17, text.indexOf('"', at + 17)) };
-  }
-  return JSON.parse(text);
-}
-
-interface Sent {
-  at: number;
-  acked?: number;
-  /** The error code the room answered instead of an ack (e.g. rate_limited under overload). */
-  refused?: string;
-  deliveries: number;
-  lastDelivery: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 const ms = (v: number) => `${v.toFixed(1)} ms`;
+const ok = (r: RoundResult) => r.exactlyOnce && r.undelivered === 0 && r.unanswered === 0;
+const underTarget = (r: RoundResult) => ok(r) && r.refused === 0 && r.fanout.p99 < TARGET_P99_MS;
+
+function printRound(r: RoundResult, sockets: number): void {
+  const rows: [string, string][] = [
+    ["sockets", String(sockets)],
+    ["messages sent / acknowledged / refused", `${r.sent} / ${r.acked} / ${r.refused}`],
+    ["messages never answered (lost)", String(r.unanswered)],
+    ["error frames", r.errors.size ? [...r.errors].map(([code, n]) => `${code}×${n}`).join(", ") : "none"],
+    ["send rate (offered)", `${r.offeredPerSecond.toFixed(1)} msg/s`],
+    ["deliveries (expected)", `${r.deliveries} (${r.expectedDeliveries})`],
+    ["deliveries/s", r.deliveriesPerSecond.toFixed(0)],
+    ["fan-out latency p50 / p99 (send → every socket)", `${ms(r.fanout.p50)} / ${ms(r.fanout.p99)}`],
+    ["single delivery latency p50 / p99", `${ms(r.single.p50)} / ${ms(r.single.p99)}`],
+    ["ack latency p50 / p99 (durable, and in Postgres)", `${ms(r.ack.p50)} / ${ms(r.ack.p99)}`],
+    ["messages not delivered to every socket", String(r.undelivered)],
+    ["acknowledged but missing / duplicated / unexpected in Postgres", `${r.postgres.missing} / ${r.postgres.duplicated} / ${r.postgres.unexpected}`],
+    ["room log: pending copy / copy failures", `${r.postgres.pending} / ${r.postgres.failures}`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join("\n"));
+}
+
+const sweepLine = (r: RoundResult, sockets: number) =>
+  `  ${(r.rate * sockets).toFixed(0).padStart(6)} msg/s (${r.rate.toFixed(3)}/socket)  ` +
+  `fan-out p50 ${ms(r.fanout.p50).padStart(9)} p99 ${ms(r.fanout.p99).padStart(9)}  ack p99 ${ms(r.ack.p99).padStart(9)}  ` +
+  `${r.deliveriesPerSecond.toFixed(0).padStart(6)} deliveries/s  ${ok(r) ? (r.refused ? `${r.refused} refused` : "exactly once") : "LOST/DUPLICATED"}`;
 
 async function main(): Promise<void> {
-  console.log(`chat bench: ${SOCKETS} sockets in one room, ${RATE} msg/s each for ${SECONDS} s against ${BASE_URL}`);
   const [citizen, staff] = [await login(CITIZEN), await login(STAFF)];
   const room = await http("POST", "/api/v1/chat/rooms", { type: "support", title: `bench ${new Date().toISOString()}` }, citizen);
   const wsUrl = `${BASE_URL.replace(/^http/, "ws")}/ws/chat/${room.id}`;
-
-  const sent = new Map<string, Sent>();
-  const deliveryLatencies: number[] = [];
-  const errors = new Map<string, number>();
-  let deliveries = 0;
-  let lastDeliveryAt = 0;
+  const ledger = new FrameLedger();
+  const sync = () => http("POST", `/api/v1/dev/chat/rooms/${room.id}/sync?include_ids=true`) as Promise<RoomSync>;
 
   const open = async (i: number): Promise<WebSocket> => {
     // No permessage-deflate: measure the room, not compression.
     const ws = new WebSocket(`${wsUrl}?token=${i % 2 === 0 ? citizen : staff}`, { perMessageDeflate: false });
-    ws.on("message", (data) => {
-      const now = performance.now();
-      const frame = parseFrame(String(data));
-      const record = frame.client_msg_id ? sent.get(frame.client_msg_id) : undefined;
-      if (frame.type === "message" && record) {
-        record.deliveries++;
-        record.lastDelivery = Math.max(record.lastDelivery, now);
-        deliveryLatencies.push(now - record.at);
-        deliveries++;
-        lastDeliveryAt = now;
-      } else if (frame.type === "ack" && record) {
-        record.acked = now;
-      } else if (frame.type === "error") {
-        const code = frame.code ?? "unknown";
-        errors.set(code, (errors.get(code) ?? 0) + 1);
-        if (record) record.refused = code;
-      }
-    });
+    ledger.listen(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
       ws.once("error", reject);
@@ -124,88 +110,64 @@ async function main(): Promise<void> {
     });
     return ws;
   };
-
   const connectStarted = performance.now();
   const sockets: WebSocket[] = [];
   for (let i = 0; i < SOCKETS; i += CONNECT_PARALLEL) {
     sockets.push(...(await Promise.all(Array.from({ length: Math.min(CONNECT_PARALLEL, SOCKETS - i) }, (_, k) => open(i + k)))));
   }
-  console.log(`connected ${sockets.length} sockets in ${ms(performance.now() - connectStarted)}`);
+  console.log(`connected ${sockets.length} sockets to one room at ${BASE_URL} in ${ms(performance.now() - connectStarted)}`);
 
-  // Steady sending: each socket every 1/RATE s, phases spread evenly over the first interval.
-  const interval = 1000 / RATE;
-  const perSocket = Math.max(1, Math.round(SECONDS * RATE));
-  const sendStarted = performance.now();
-  await Promise.all(
-    sockets.map(async (ws, i) => {
-      const phase = (interval * i) / sockets.length;
-      for (let n = 0; n < perSocket; n++) {
-        const due = sendStarted + phase + n * interval;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        const clientMsgId = `b${i}-${n}`;
-        sent.set(clientMsgId, { at: performance.now(), deliveries: 0, lastDelivery: 0 });
-        ws.send(JSON.stringify({ type: "message", message: `bench ${i}.${n}`, client_msg_id: clientMsgId }));
+  let round = 0;
+  const measure = (rate: number) => runRound(sockets, ledger, { rate, seconds: SECONDS, tag: `r${round++}` }, sync);
+  let allOk = true;
+  try {
+    if (FIXED_RATE) {
+      console.log(`one round: ${FIXED_RATE} msg/s per socket for ${SECONDS} s`);
+      const r = await measure(FIXED_RATE);
+      printRound(r, sockets.length);
+      allOk = ok(r);
+    } else {
+      console.log(`sweep: ${SECONDS} s per round, target fan-out p99 < ${TARGET_P99_MS} ms`);
+      const results: RoundResult[] = [];
+      const run = async (rate: number) => {
+        const r = await measure(rate);
+        results.push(r);
+        allOk &&= ok(r);
+        console.log(sweepLine(r, sockets.length));
+        return r;
+      };
+      let good: number | null = null;
+      let bad: number | null = null;
+      for (let rate = 0.125; rate <= FLOOD_LIMIT_PER_SOCKET; rate *= 2) {
+        if (underTarget(await run(rate))) good = rate;
+        else {
+          bad = rate;
+          break;
+        }
       }
-    }),
-  );
-  const sendEnded = performance.now();
-
-  // Drain: wait until every message is answered (ack or refusal) and every acknowledged one has
-  // reached every socket (bounded).
-  const drainDeadline = performance.now() + DRAIN_TIMEOUT_MS;
-  const complete = () => [...sent.values()].every((s) => s.refused !== undefined || (s.acked !== undefined && s.deliveries >= sockets.length));
-  while (!complete() && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 100));
-  const acked = [...sent.entries()].filter(([, s]) => s.acked !== undefined);
-  const refused = [...sent.values()].filter((s) => s.refused !== undefined).length;
-  const unanswered = sent.size - acked.length - refused;
-
-  // Postgres: copy now and compare.
-  const sync = await http("POST", `/api/v1/dev/chat/rooms/${room.id}/sync?include_ids=true`);
-  const pgIds: (string | null)[] = sync.postgres.client_msg_ids;
-  const pgSet = new Set(pgIds);
-  const missingInPg = acked.filter(([id]) => !pgSet.has(id)).length;
-  const duplicatesInPg = pgIds.length - pgSet.size;
-  const unexpectedInPg = pgIds.filter((id) => id === null || !sent.has(id)).length;
-
-  for (const ws of sockets) ws.close(1000, "bench done");
-
-  const fanout = acked.filter(([, s]) => s.deliveries >= sockets.length).map(([, s]) => s.lastDelivery - s.at).sort((a, b) => a - b);
-  const ackLatency = acked.map(([, s]) => s.acked! - s.at).sort((a, b) => a - b);
-  deliveryLatencies.sort((a, b) => a - b);
-  const undelivered = acked.filter(([, s]) => s.deliveries < sockets.length).length;
-  const sendSeconds = (sendEnded - sendStarted) / 1000;
-  const deliverySeconds = (lastDeliveryAt - sendStarted) / 1000;
-
-  const rows: [string, string][] = [
-    ["sockets", String(sockets.length)],
-    ["messages sent / acknowledged / refused", `${sent.size} / ${acked.length} / ${refused}`],
-    ["messages never answered (lost)", String(unanswered)],
-    ["error frames", errors.size ? [...errors].map(([code, n]) => `${code}×${n}`).join(", ") : "none"],
-    ["send rate (offered)", `${(sent.size / sendSeconds).toFixed(1)} msg/s`],
-    ["deliveries (expected)", `${deliveries} (${acked.length * sockets.length})`],
-    ["deliveries/s", `${(deliveries / deliverySeconds).toFixed(0)} (first send → last delivery, ${deliverySeconds.toFixed(1)} s)`],
-    ["fan-out latency p50 / p99 (send → every socket)", `${ms(percentile(fanout, 50))} / ${ms(percentile(fanout, 99))}`],
-    ["single delivery latency p50 / p99", `${ms(percentile(deliveryLatencies, 50))} / ${ms(percentile(deliveryLatencies, 99))}`],
-    ["ack latency p50 / p99 (durable in the room)", `${ms(percentile(ackLatency, 50))} / ${ms(percentile(ackLatency, 99))}`],
-    ["messages not delivered to every socket", String(undelivered)],
-    ["Postgres rows / distinct client_msg_ids", `${sync.postgres.messages} / ${sync.postgres.distinct_client_msg_ids}`],
-    ["acknowledged but missing in Postgres", String(missingInPg)],
-    ["duplicated in Postgres", String(duplicatesInPg)],
-    ["in Postgres but never sent", String(unexpectedInPg)],
-    ["room log: pending copy / copy failures", `${sync.room.pending_messages} / ${sync.room.sync_failures}`],
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join("\n"));
-
-  const exactlyOnce = missingInPg === 0 && duplicatesInPg === 0 && unexpectedInPg === 0 && sync.room.pending_messages === 0;
-  const ok = exactlyOnce && undelivered === 0 && unanswered === 0;
-  console.log(
-    ok
-      ? `OK: every acknowledged message delivered to every socket and in Postgres exactly once${refused ? ` (${refused} refused with an error frame: the room was overloaded)` : ""}`
-      : "FAILED: see the counts above",
-  );
-  process.exitCode = ok ? 0 : 1;
+      if (good !== null && bad !== null) {
+        let [low, high] = [good, bad];
+        for (let step = 0; step < BISECT_STEPS; step++) {
+          const mid: number = (low + high) / 2;
+          if (underTarget(await run(mid))) low = mid;
+          else high = mid;
+        }
+        [good, bad] = [low, high];
+      }
+      const best = results.filter((r) => r.rate === good).at(-1);
+      console.log(
+        best
+          ? `highest offered rate with fan-out p99 < ${TARGET_P99_MS} ms: ${(best.rate * sockets.length).toFixed(0)} msg/s ` +
+              `(${best.rate.toFixed(3)} per socket, ${(best.rate * sockets.length * sockets.length).toFixed(0)} deliveries/s offered), ` +
+              `p50 ${ms(best.fanout.p50)}, p99 ${ms(best.fanout.p99)}${bad === null ? " (the flood limit, not the room, stopped the sweep)" : ""}`
+          : `no rate met fan-out p99 < ${TARGET_P99_MS} ms (the lowest tried: ${(0.125 * sockets.length).toFixed(0)} msg/s)`,
+      );
+    }
+  } finally {
+    for (const ws of sockets) ws.close(1000, "bench done");
+  }
+  console.log(allOk ? "OK: every acknowledged message delivered to every socket and in Postgres exactly once" : "FAILED: see the counts above");
+  process.exitCode = allOk ? 0 : 1;
 }
 
 main().catch((err: unknown) => {
