@@ -173,6 +173,8 @@ runStack({
           logRequests: false, // the worker's own access log (LOG_LEVEL=info) is the request log
           unsafeTriggerHandlers: true, // <entry>/cdn-cgi/handler/scheduled runs the cron now, as under `wrangler dev`
           log: new Log(LogLevel.WARN),
+          // INSPECTOR_PORT=9229 npm run serve: Chrome DevTools (or scripts/bench/cpu-profile.ts) can profile the worker.
+          ...(process.env.INSPECTOR_PORT ? { inspectorPort: Number(process.env.INSPECTOR_PORT) } : {}),
           // The worker's console straight through, chunk by chunk (Miniflare's default splits lines
           // and console.logs each: Node CPU per request that production does not spend).
           handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
