@@ -9,6 +9,7 @@
 import { pbkdf2Sync, randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
+import { PERMISSION_TYPES } from "../src/lib/enums";
 import { seedDonationProjects } from "./lib/seed-donation-projects";
 
 /** Development passwords. They are printed by `npm run dev` and written in the README. */
@@ -75,6 +76,14 @@ export async function seed(databaseUrl: string): Promise<SeedResult> {
       );
       usersCreated += inserted.rowCount ?? 0;
     }
+    // The seeded admin may do everything everywhere (a super admin narrows it with PUT /admin-users/{id}/permissions).
+    await client.query(
+        `insert into admin_permissions (user_id, permission_type, can_create, can_read, can_update, can_delete)
+         select u.id, t, true, true, true, true from users u cross join unnest($2::text[]) as t
+         where u.phone = $1 and u.user_type = 'admin'
+         on conflict do nothing`,
+        ["+8801700000002", [...PERMISSION_TYPES]],
+      );
     return { usersCreated, wardsCreated: await seedWards(client), donationProjectsCreated: await seedDonationProjects(client) };
   } finally {
     await client.end();

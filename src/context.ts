@@ -8,9 +8,16 @@
 import { openDatabase, type Database, type Prelude, type QueryStats, type RequestDatabase, type Transaction } from "./db/client";
 import { readConfig, type AppConfig } from "./env";
 
+/** Where a request came from (the activity log records it); absent for queue consumers and DOs. */
+export interface RequestOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
 export interface ServiceContext {
   readonly env: Env;
   readonly config: AppConfig;
+  readonly origin?: RequestOrigin;
   /** Statements over HTTP: each call one round trip; `db.batch([...])` one atomic round trip. */
   readonly db: Database;
   /** An interactive transaction on a WebSocket connection. Only where a batch cannot do (see README). */
@@ -31,7 +38,7 @@ export interface ServiceContext {
   close(): Promise<void>;
 }
 
-export function createServiceContext(env: Env): ServiceContext {
+export function createServiceContext(env: Env, origin?: RequestOrigin): ServiceContext {
   const config = readConfig(env);
   let opened: RequestDatabase | undefined;
   const stats: QueryStats = { statements: 0, roundTrips: 0, ms: 0 };
@@ -40,6 +47,7 @@ export function createServiceContext(env: Env): ServiceContext {
   return {
     env,
     config,
+    origin,
     get db() {
       return database().db;
     },

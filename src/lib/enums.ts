@@ -14,6 +14,10 @@ const e = (value: string, alias: string, en: string, bn = value): EnumValue => (
 export const USER_TYPES = ["citizen", "admin", "super_admin", "service_provider"] as const;
 export type UserType = (typeof USER_TYPES)[number];
 export const STAFF_TYPES: readonly UserType[] = ["admin", "super_admin"];
+/** Modules an admin's permissions are granted for (each with create/read/update/delete, per ward). */
+export const PERMISSION_TYPES = ["complaints", "emergency", "notices", "calendar", "waste", "gallery", "payments", "chat", "users", "reports"] as const;
+export type PermissionType = (typeof PERMISSION_TYPES)[number];
+export type PermissionAction = "create" | "read" | "update" | "delete";
 
 export const OTP_PURPOSES = ["registration", "login", "password_reset"] as const;
 export type OtpPurpose = (typeof OTP_PURPOSES)[number];

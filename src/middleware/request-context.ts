@@ -33,7 +33,10 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   c.set("lang", pickLang(c.req.header("accept-language")));
   let services: AppEnv["Variables"]["services"] | undefined;
   try {
-    services = createServiceContext(c.env);
+    services = createServiceContext(c.env, {
+      ip: c.req.header("cf-connecting-ip")?.slice(0, 45) ?? null,
+      userAgent: c.req.header("user-agent")?.slice(0, 500) ?? null,
+    });
     c.set("services", services);
     await next();
   } finally {

@@ -4,9 +4,9 @@
  */
 import { env } from "cloudflare:test";
 import { withServiceContext, type ServiceContext } from "../../src/context";
-import { users } from "../../src/db/schema";
+import { adminPermissions, users } from "../../src/db/schema";
 import type { UserRow } from "../../src/db/types";
-import type { UserType } from "../../src/lib/enums";
+import { PERMISSION_TYPES, type PermissionType, type UserType } from "../../src/lib/enums";
 import { hashPassword } from "../../src/lib/password";
 import { startSession } from "../../src/modules/auth/sessions.service";
 import { api } from "./http";
@@ -34,6 +34,20 @@ export interface UserOptions {
   name?: string;
   wardNumber?: string;
   phone?: string;
+  /**
+   * An admin's permissions: "all" (the default for admins — every module, every action, every
+   * ward, as admins had before permissions existed) or exactly these rows.
+   */
+  permissions?: "all" | PermissionGrant[];
+}
+
+export interface PermissionGrant {
+  permission_type: PermissionType;
+  ward_numbers?: string[];
+  can_create?: boolean;
+  can_read?: boolean;
+  can_update?: boolean;
+  can_delete?: boolean;
 }
 
 export async function createUser(options: UserOptions = {}): Promise<UserRow> {
@@ -52,6 +66,24 @@ export async function createUser(options: UserOptions = {}): Promise<UserRow> {
         wardNumber: options.wardNumber ?? "12",
       })
       .returning();
+    if (row!.userType === "admin") {
+      const grants: PermissionGrant[] =
+        options.permissions === undefined || options.permissions === "all"
+          ? PERMISSION_TYPES.map((permission_type) => ({ permission_type, can_create: true, can_read: true, can_update: true, can_delete: true }))
+          : options.permissions;
+      if (grants.length)
+        await db.insert(adminPermissions).values(
+          grants.map((g) => ({
+            userId: row!.id,
+            permissionType: g.permission_type,
+            wardNumbers: g.ward_numbers ?? [],
+            canCreate: g.can_create ?? false,
+            canRead: g.can_read ?? true,
+            canUpdate: g.can_update ?? false,
+            canDelete: g.can_delete ?? false,
+          })),
+        );
+    }
     return row!;
   });
 }

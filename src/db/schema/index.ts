@@ -6,3 +6,4 @@ export * from "./complaints";
 export * from "./payable-services";
 export * from "./payments";
 export * from "./chat";
+export * from "./admin";

@@ -12,6 +12,8 @@ import { ApiError, validationError } from "../../lib/errors";
 import { enqueueSms } from "../sms/sms.service";
 import { isStaff } from "../users/users.service";
 import { batchRows } from "../../db/batch";
+import { logActivityFrom } from "../admin/activity-log";
+import { inStaffWards } from "../admin/staff-scope";
 import { complaintsQuery, type ComplaintRecord } from "./complaints.queries";
 import { byId, findVisibleComplaint, visibilityCondition } from "./complaints.service";
 import { STATUS, sourcesOf } from "./status-machine";
@@ -43,24 +45,37 @@ export async function changeStatus(services: ServiceContext, actor: AuthUser, id
   }
   const sources = staff ? sourcesOf(newStatus) : [STATUS.submitted];
   const visible = sql`c.id = ${id} and ${visibilityCondition(actor)}`;
-  const [[outcome], [complaint]] = await batchRows<[{ found: boolean; changed: boolean }, ComplaintRecord]>(services.db, [
+  // Staff need `complaints.update` for the complaint's ward: found but not allowed is 403.
+  const allowed = staff ? inStaffWards(actor, "complaints", "update", sql`cur.ward_number`) : sql`true`;
+  const log = staff
+    ? sql`, logged as (${logActivityFrom(services, actor.id, sql`changed`, {
+        action: "complaint.status_change",
+        resourceType: "complaint",
+        resourceId: sql`changed.id`,
+        details: sql`jsonb_build_object('old_status', changed.old_status, 'new_status', ${newStatus}::text, 'comment', ${comment ?? null}::text)`,
+      })})`
+    : sql``;
+  const [[outcome], [complaint]] = await batchRows<[{ found: boolean; allowed: boolean; changed: boolean }, ComplaintRecord]>(services.db, [
     sql`
-      with current_row as (select c.id, c.status from complaints c where ${visible} for update),
+      with current_row as (select c.id, c.status, c.ward_number from complaints c where ${visible} for update),
       changed as (
         update complaints c set status = ${newStatus}, updated_at = now(),
           resolved_at = case when ${newStatus} = ${STATUS.resolved} then now() else c.resolved_at end
         from current_row cur
-        where c.id = cur.id and cur.status in (${sources.length ? sql.join(sources.map((s) => sql`${s}`), sql`, `) : sql`null`})
+        where c.id = cur.id and ${allowed} and cur.status in (${sources.length ? sql.join(sources.map((s) => sql`${s}`), sql`, `) : sql`null`})
         returning c.id, cur.status as old_status
       ),
       history as (
         insert into complaint_updates (complaint_id, updated_by, old_status, new_status, comment)
         select id, ${actor.id}, old_status, ${newStatus}, ${comment ?? null} from changed
-      )
-      select exists (select 1 from current_row) as found, exists (select 1 from changed) as changed`,
+      )${log}
+      select exists (select 1 from current_row) as found,
+             coalesce((select ${allowed} from current_row cur), false) as allowed,
+             exists (select 1 from changed) as changed`,
     complaintsQuery(visible),
   ]);
   if (!outcome?.found || !complaint) throw new ApiError("not_found");
+  if (!outcome.allowed) throw new ApiError("forbidden");
   if (!outcome.changed) throw new ApiError("conflict"); // not an allowed move from its status, or someone moved it first
   await notifyOwner(services, complaint.user_phone, statusSmsText(complaint.tracking_number, newStatus));
   return complaint;
@@ -100,20 +115,37 @@ export async function listStatusHistory(services: ServiceContext, viewer: AuthUs
   }));
 }
 
-/** Assigns an open complaint to an active staff member and tells the owner. */
+/**
+ * Assigns an open complaint to an active staff member and tells the owner. Needs
+ * `complaints.update` for its ward (403 without); the assignment and its log row go together.
+ */
 export async function assignComplaint(services: ServiceContext, actor: AuthUser, id: string, assigneeId: string) {
   const complaint = await findVisibleComplaint(services, actor, byId(id));
   if (complaint.status !== STATUS.submitted && complaint.status !== STATUS.inProgress) throw new ApiError("conflict");
-  const { rows } = await services.db.execute<{ assignee_name: string; updated_at: string }>(sql`
-    update complaints c set assigned_to = a.id, updated_at = now()
-    from users a
-    where c.id = ${id} and a.id = ${assigneeId} and a.is_active
-      and a.user_type in (${sql.join(STAFF_TYPES.map((t) => sql`${t}`), sql`, `)})
-    returning a.name as assignee_name, c.updated_at`);
-  const changed = rows[0];
-  if (!changed) throw validationError({ assigned_to: ["The assignee must be an active staff member."] });
-  await notifyOwner(services, complaint.user_phone, assignmentSmsText(complaint.tracking_number, changed.assignee_name));
-  return { ...complaint, assigned_to: assigneeId, assigned_name: changed.assignee_name, updated_at: changed.updated_at };
+  const { rows } = await services.db.execute<{ allowed: boolean; assignee_name: string | null; updated_at: string | null }>(sql`
+    with target as (
+      select c.id, ${inStaffWards(actor, "complaints", "update", sql`c.ward_number`)} as allowed from complaints c where c.id = ${id}
+    ),
+    changed as (
+      update complaints c set assigned_to = a.id, updated_at = now()
+      from users a, target t
+      where c.id = t.id and t.allowed and a.id = ${assigneeId} and a.is_active
+        and a.user_type in (${sql.join(STAFF_TYPES.map((t) => sql`${t}`), sql`, `)})
+      returning c.id, a.id as assignee_id, a.name as assignee_name, c.updated_at
+    ),
+    logged as (${logActivityFrom(services, actor.id, sql`changed`, {
+      action: "complaint.assign",
+      resourceType: "complaint",
+      resourceId: sql`changed.id`,
+      details: sql`jsonb_build_object('assigned_to', changed.assignee_id)`,
+    })})
+    select t.allowed, ch.assignee_name, ch.updated_at from target t left join changed ch on true`);
+  const outcome = rows[0];
+  if (!outcome) throw new ApiError("not_found"); // deleted meanwhile
+  if (!outcome.allowed) throw new ApiError("forbidden");
+  if (!outcome.assignee_name) throw validationError({ assigned_to: ["The assignee must be an active staff member."] });
+  await notifyOwner(services, complaint.user_phone, assignmentSmsText(complaint.tracking_number, outcome.assignee_name));
+  return { ...complaint, assigned_to: assigneeId, assigned_name: outcome.assignee_name, updated_at: outcome.updated_at! };
 }
 
 /** The owner rates a resolved complaint, once. */

@@ -38,7 +38,7 @@ export const nearby: Handler<"nearby"> = async (c) => {
   return c.json({ results: rows.map(toNearbyDto) }, 200);
 };
 
-export const statistics: Handler<"statistics"> = async (c) => c.json(await complaints.complaintStatistics(c.get("services")), 200);
+export const statistics: Handler<"statistics"> = async (c) => c.json(await complaints.complaintStatistics(c.get("services"), c.get("user")), 200);
 
 export const track: Handler<"track"> = async (c) => {
   const { tracking_number } = c.req.valid("param");

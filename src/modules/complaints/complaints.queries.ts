@@ -172,7 +172,7 @@ export interface StatisticsRecord {
 }
 
 /** All the dashboard's complaint totals in one pass (GROUPING SETS). */
-export async function selectStatistics(db: Queryable): Promise<StatisticsRecord[]> {
+export async function selectStatistics(db: Queryable, scope: SQL): Promise<StatisticsRecord[]> {
   const { rows } = await db.execute<StatisticsRecord & Record<string, unknown>>(sql`
     select case
              when grouping(status) = 0 then 'status'
@@ -184,7 +184,8 @@ export async function selectStatistics(db: Queryable): Promise<StatisticsRecord[
            count(*)::int as n,
            avg(rating)::numeric(4,2)::text as average_rating,
            count(rating)::int as rated
-    from complaints
+    from complaints c
+    where ${scope}
     group by grouping sets ((status), (category), (priority), (ward_number), ())`);
   return rows as StatisticsRecord[];
 }

@@ -7,6 +7,8 @@ import { nextDailyNumberSql } from "../../db/sequences";
 import type { UserRow } from "../../db/types";
 import { ApiError } from "../../lib/errors";
 import { pageLimits, type PageRequest } from "../../lib/pagination";
+import { logActivityFrom } from "../admin/activity-log";
+import { inStaffWards } from "../admin/staff-scope";
 import { isStaff } from "../users/users.service";
 import { deleteObjects, storeComplaintImages, validateComplaintImages } from "./complaint-images.service";
 import {
@@ -26,9 +28,12 @@ import { STATUS } from "./status-machine";
 export const DUPLICATE_RADIUS_M = 200;
 const MAX_DUPLICATES = 5;
 
-/** Citizens see their own complaints; staff see all. Anything else is "not found", never "forbidden". */
+/**
+ * Citizens see their own complaints; staff those in the wards they may read complaints in (a super
+ * admin: all). Anything else is "not found", never "forbidden".
+ */
 export function visibilityCondition(viewer: AuthUser): SQL {
-  return isStaff(viewer) ? sql`true` : sql`c.user_id = ${viewer.id}`;
+  return isStaff(viewer) ? inStaffWards(viewer, "complaints", "read", sql`c.ward_number`) : sql`c.user_id = ${viewer.id}`;
 }
 
 export async function findVisibleComplaint(services: ServiceContext, viewer: AuthUser, where: SQL): Promise<ComplaintRecord> {
@@ -88,7 +93,7 @@ export async function createComplaint(services: ServiceContext, owner: AuthUser,
 
 export async function listComplaints(services: ServiceContext, viewer: AuthUser, filters: ComplaintFilters, page: PageRequest) {
   const { ordering, ...rest } = filters;
-  const where = listConditions(rest, isStaff(viewer) ? null : viewer.id);
+  const where = sql`${listConditions(rest, isStaff(viewer) ? null : viewer.id)} and ${visibilityCondition(viewer)}`;
   const { limit, offset } = pageLimits(page);
   const [rows, [total]] = await batchRows<[ComplaintRecord, { n: number }]>(services.db, [
     complaintsQuery(where, { ordering, limit, offset }),
@@ -108,7 +113,10 @@ const columnNames: Record<keyof UpdateComplaintInput, string> = {
   ward_number: "ward_number",
 };
 
-/** The owner may edit while the complaint is still submitted; staff may edit any complaint. */
+/**
+ * The owner may edit while the complaint is still submitted; staff with `complaints.update` for its
+ * ward may edit it whatever its status (403 without; the edit and its activity-log row together).
+ */
 export async function updateComplaint(services: ServiceContext, actor: AuthUser, id: string, input: UpdateComplaintInput) {
   const current = await findVisibleComplaint(services, actor, byId(id));
   const staff = isStaff(actor);
@@ -118,15 +126,21 @@ export async function updateComplaint(services: ServiceContext, actor: AuthUser,
     .map((key) => sql`${sql.identifier(columnNames[key])} = ${input[key] ?? null}`);
   if (assignments.length === 0) return current;
   const { rows } = await services.db.execute<{ id: string }>(sql`
-    update complaints set ${sql.join([...assignments, sql`updated_at = now()`], sql`, `)}
-    where id = ${id} ${staff ? sql`` : sql`and user_id = ${actor.id} and status = ${STATUS.submitted}`}
-    returning id`);
-  if (!rows[0]) throw new ApiError("conflict"); // its status moved on meanwhile
+    with changed as (
+      update complaints c set ${sql.join([...assignments, sql`updated_at = now()`], sql`, `)}
+      where c.id = ${id} and ${staff ? inStaffWards(actor, "complaints", "update", sql`c.ward_number`) : sql`c.user_id = ${actor.id} and c.status = ${STATUS.submitted}`}
+      returning c.id
+    )${staff ? sql`, logged as (${logActivityFrom(services, actor.id, sql`changed`, { action: "complaint.update", resourceType: "complaint", resourceId: sql`changed.id`, details: sql`${JSON.stringify({ fields: Object.keys(input).filter((k) => input[k as keyof UpdateComplaintInput] !== undefined) })}::jsonb` })})` : sql``}
+    select id from changed`);
+  if (!rows[0]) throw new ApiError(staff ? "forbidden" : "conflict"); // staff: not their ward; owner: its status moved on
   const [updated] = await selectComplaints(services.db, byId(id));
   return updated!;
 }
 
-/** Owner while submitted, staff any. The row goes (photos and history with it), then its R2 objects. */
+/**
+ * Owner while submitted; staff with `complaints.delete` for its ward (403 without). The row goes
+ * (photos and history with it; staff deletions logged in the same statement), then its R2 objects.
+ */
 export async function deleteComplaint(services: ServiceContext, actor: AuthUser, id: string): Promise<void> {
   const current = await findVisibleComplaint(services, actor, byId(id));
   const staff = isStaff(actor);
@@ -134,11 +148,12 @@ export async function deleteComplaint(services: ServiceContext, actor: AuthUser,
   const { rows } = await services.db.execute<{ object_key: string | null; deleted: boolean }>(sql`
     with keys as (select object_key from complaint_images where complaint_id = ${id}),
     removed as (
-      delete from complaints where id = ${id} ${staff ? sql`` : sql`and user_id = ${actor.id} and status = ${STATUS.submitted}`}
-      returning id
-    )
+      delete from complaints c where c.id = ${id}
+        and ${staff ? inStaffWards(actor, "complaints", "delete", sql`c.ward_number`) : sql`c.user_id = ${actor.id} and c.status = ${STATUS.submitted}`}
+      returning c.id, c.tracking_number
+    )${staff ? sql`, logged as (${logActivityFrom(services, actor.id, sql`removed`, { action: "complaint.delete", resourceType: "complaint", resourceId: sql`removed.id`, details: sql`jsonb_build_object('tracking_number', removed.tracking_number)` })})` : sql``}
     select k.object_key, true as deleted from removed left join keys k on true`);
-  if (rows.length === 0) throw new ApiError("conflict");
+  if (rows.length === 0) throw new ApiError(staff ? "forbidden" : "conflict");
   await deleteObjects(services, rows.flatMap((r) => (r.object_key ? [r.object_key] : [])));
 }
 
@@ -146,8 +161,9 @@ export function findNearby(services: ServiceContext, point: { latitude: number; 
   return selectNearby(services.db, point, category, radiusM, 20);
 }
 
-export async function complaintStatistics(services: ServiceContext) {
-  const rows = await selectStatistics(services.db);
+/** Totals over the complaints the viewer may read (a ward-scoped admin: their wards only). */
+export async function complaintStatistics(services: ServiceContext, viewer: AuthUser) {
+  const rows = await selectStatistics(services.db, visibilityCondition(viewer));
   const result = {
     total: 0,
     by_status: {} as Record<string, number>,
