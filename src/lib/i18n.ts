@@ -90,6 +90,11 @@ const messages = {
   password_reset_requested: { en: "If an account exists for this number, a code has been sent.", bn: "এই নম্বরে অ্যাকাউন্ট থাকলে কোড পাঠানো হয়েছে।" },
   password_reset_done: { en: "Password has been reset. Please sign in.", bn: "পাসওয়ার্ড রিসেট হয়েছে। আবার লগইন করুন।" },
   user_deactivated: { en: "User deactivated.", bn: "ব্যবহারকারী নিষ্ক্রিয় করা হয়েছে।" },
+  last_super_admin: {
+    en: "The last active super admin cannot be demoted or deactivated.",
+    bn: "সর্বশেষ সক্রিয় সুপার অ্যাডমিনকে পদচ্যুত বা নিষ্ক্রিয় করা যায় না।",
+  },
+  permissions_admin_only: { en: "Permissions apply to admin accounts only.", bn: "অনুমতি শুধু অ্যাডমিন অ্যাকাউন্টের জন্য।" },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof messages;
