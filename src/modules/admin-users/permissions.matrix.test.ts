@@ -1,0 +1,126 @@
+/**
+ * Ward-scoped permissions on complaints: every staff route × every grant × a complaint inside and
+ * outside the granted wards. Reads outside what one may read are 404 (nothing to see); a mutation
+ * on a complaint one may read but not change is 403; a super admin is unrestricted.
+ */
+import { describe, expect, it } from "vitest";
+import { fileComplaint } from "../../../test/support/complaints";
+import { signedIn, type PermissionGrant } from "../../../test/support/factories";
+import { api, roundTrips } from "../../../test/support/http";
+
+type Action = "read" | "update" | "delete";
+interface Grant {
+  name: string;
+  userType: "admin" | "super_admin";
+  grants?: PermissionGrant[];
+  /** What the grant allows, per action, for a complaint in ward 71 and in ward 72. */
+  allows: Record<Action, { "71": boolean; "72": boolean }>;
+}
+
+const none = { "71": false, "72": false };
+const only71 = { "71": true, "72": false };
+const both = { "71": true, "72": true };
+const GRANTS: Grant[] = [
+  { name: "admin with no complaints permission", userType: "admin", grants: [{ permission_type: "notices", can_read: true, can_update: true }], allows: { read: none, update: none, delete: none } },
+  { name: "admin reading ward 71", userType: "admin", grants: [{ permission_type: "complaints", ward_numbers: ["71"], can_read: true }], allows: { read: only71, update: none, delete: none } },
+  {
+    name: "admin updating ward 71",
+    userType: "admin",
+    grants: [{ permission_type: "complaints", ward_numbers: ["71"], can_read: true, can_update: true }],
+    allows: { read: only71, update: only71, delete: none },
+  },
+  {
+    name: "admin reading and deleting everywhere, updating nowhere",
+    userType: "admin",
+    grants: [{ permission_type: "complaints", ward_numbers: [], can_read: true, can_update: false, can_delete: true }],
+    allows: { read: both, update: none, delete: both },
+  },
+  { name: "super admin", userType: "super_admin", allows: { read: both, update: both, delete: both } },
+];
+
+interface RouteCase {
+  name: string;
+  action: Action;
+  call: (token: string, complaint: { id: string; tracking_number: string }, assignee: string) => Promise<{ status: number }>;
+  ok: number;
+}
+
+const ROUTES: RouteCase[] = [
+  { name: "GET /complaints/{id}", action: "read", ok: 200, call: (t, c) => api(`/api/v1/complaints/${c.id}`, { token: t }) },
+  { name: "GET /complaints/track/{n}", action: "read", ok: 200, call: (t, c) => api(`/api/v1/complaints/track/${c.tracking_number}`, { token: t }) },
+  { name: "GET /complaints/{id}/updates", action: "read", ok: 200, call: (t, c) => api(`/api/v1/complaints/${c.id}/updates`, { token: t }) },
+  {
+    name: "POST /complaints/{id}/update_status",
+    action: "update",
+    ok: 200,
+    call: (t, c) => api(`/api/v1/complaints/${c.id}/update_status`, { token: t, body: { status: "in_progress" } }),
+  },
+  { name: "POST /complaints/{id}/assign", action: "update", ok: 200, call: (t, c, a) => api(`/api/v1/complaints/${c.id}/assign`, { token: t, body: { assigned_to: a } }) },
+  { name: "PATCH /complaints/{id}", action: "update", ok: 200, call: (t, c) => api(`/api/v1/complaints/${c.id}`, { method: "PATCH", token: t, body: { priority: "high" } }) },
+  { name: "DELETE /complaints/{id}", action: "delete", ok: 204, call: (t, c) => api(`/api/v1/complaints/${c.id}`, { method: "DELETE", token: t }) },
+];
+
+const expected = (grant: Grant, route: RouteCase, ward: "71" | "72") => {
+  if (!grant.allows.read[ward]) return 404;
+  return grant.allows[route.action][ward] ? route.ok : 403;
+};
+
+describe("complaints × permissions × wards", async () => {
+  const citizen = await signedIn();
+  const assignee = await signedIn({ userType: "admin" });
+  for (const grant of GRANTS) {
+    describe(grant.name, async () => {
+      const staff = await signedIn({ userType: grant.userType, permissions: grant.grants });
+      for (const route of ROUTES) {
+        for (const ward of ["71", "72"] as const) {
+          const want = expected(grant, route, ward);
+          it(`${route.name}, ward ${ward} → ${want}`, async () => {
+            const complaint = await fileComplaint(citizen.access, { ward_number: ward });
+            const res = await route.call(staff.access, complaint, assignee.user.id);
+            expect(res.status).toBe(want);
+            // A refused change changed nothing.
+            if (want !== route.ok) {
+              const after = await api(`/api/v1/complaints/${complaint.id}`, { token: citizen.access });
+              expect(after.status).toBe(200);
+              expect(after.body).toMatchObject({ status: complaint.status, priority: complaint.priority, assigned_to: null });
+            }
+          });
+        }
+      }
+    });
+  }
+});
+
+describe("lists and totals contain only the wards one may read", () => {
+  it("a ward-71 admin's list and statistics hold ward 71 only, in one round trip each", async () => {
+    const citizen = await signedIn();
+    await fileComplaint(citizen.access, { ward_number: "71" });
+    await fileComplaint(citizen.access, { ward_number: "72" });
+    const admin = await signedIn({ userType: "admin", permissions: [{ permission_type: "complaints", ward_numbers: ["71"], can_read: true }] });
+    const list = await api("/api/v1/complaints?page_size=100", { token: admin.access });
+    expect(list.status).toBe(200);
+    expect(list.body.count).toBeGreaterThan(0);
+    expect(new Set(list.body.results.map((c: { ward_number: string }) => c.ward_number))).toEqual(new Set(["71"]));
+    expect(roundTrips(list)).toBe(1);
+    const stats = await api("/api/v1/complaints/statistics", { token: admin.access });
+    expect(Object.keys(stats.body.by_ward)).toEqual(["71"]);
+    expect(stats.body.total).toBe(stats.body.by_ward["71"]);
+    expect(roundTrips(stats)).toBe(1);
+
+    const boss = await signedIn({ userType: "super_admin" });
+    const all = await api("/api/v1/complaints/statistics", { token: boss.access });
+    expect(Object.keys(all.body.by_ward)).toEqual(expect.arrayContaining(["71", "72"]));
+  });
+
+  it("a permission change applies to the admin's very next request (no sign-in again)", async () => {
+    const boss = await signedIn({ userType: "super_admin" });
+    const citizen = await signedIn();
+    const complaint = await fileComplaint(citizen.access, { ward_number: "72" });
+    const admin = await signedIn({ userType: "admin", permissions: [{ permission_type: "complaints", ward_numbers: ["71"], can_read: true }] });
+    expect((await api(`/api/v1/complaints/${complaint.id}`, { token: admin.access })).status).toBe(404);
+    const grant = [{ permission_type: "complaints", ward_numbers: ["71", "72"], can_read: true, can_update: true }];
+    expect((await api(`/api/v1/admin-users/${admin.user.id}/permissions`, { method: "PUT", token: boss.access, body: grant })).status).toBe(200);
+    expect((await api(`/api/v1/complaints/${complaint.id}`, { token: admin.access })).status).toBe(200);
+    expect((await api(`/api/v1/complaints/${complaint.id}/update_status`, { token: admin.access, body: { status: "in_progress" } })).status).toBe(200);
+  });
+});
