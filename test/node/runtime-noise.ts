@@ -15,6 +15,7 @@ const EXPECTED = [
   /evicted by the test/,
   /broken\.outputGateBroken/,
   /Not symbolizing stack traces/,
+  /connect\(\): Connection refused/, // the health test points a worker at a closed port
 ];
 /** A runtime message with no text of its own, only the stack that follows an expected one. */
 const BARE_STACK = /^stack:( (\S+@[0-9a-f]+|[0-9a-f]{4,}))+$/;

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { fileComplaint } from "../../../test/support/complaints";
 import { signedIn, type PermissionGrant } from "../../../test/support/factories";
 import { api, roundTrips } from "../../../test/support/http";
+import { startPayment } from "../../../test/support/payments";
 
 type Action = "read" | "update" | "delete";
 interface Grant {
@@ -122,5 +123,34 @@ describe("lists and totals contain only the wards one may read", () => {
     expect((await api(`/api/v1/admin-users/${admin.user.id}/permissions`, { method: "PUT", token: boss.access, body: grant })).status).toBe(200);
     expect((await api(`/api/v1/complaints/${complaint.id}`, { token: admin.access })).status).toBe(200);
     expect((await api(`/api/v1/complaints/${complaint.id}/update_status`, { token: admin.access, body: { status: "in_progress" } })).status).toBe(200);
+  });
+});
+
+describe("users and payments are scoped by ward too", () => {
+  it("an admin with users/payments read for ward 71 sees ward-71 citizens and their payments only", async () => {
+    const inside = await signedIn({ wardNumber: "71" });
+    const outside = await signedIn({ wardNumber: "72" });
+    const paidInside = await startPayment(inside.access);
+    const paidOutside = await startPayment(outside.access);
+    const admin = await signedIn({
+      userType: "admin",
+      permissions: [
+        { permission_type: "users", ward_numbers: ["71"], can_read: true },
+        { permission_type: "payments", ward_numbers: ["71"], can_read: true },
+      ],
+    });
+    expect((await api(`/api/v1/users/${inside.user.id}`, { token: admin.access })).status).toBe(200);
+    expect((await api(`/api/v1/users/${outside.user.id}`, { token: admin.access })).status).toBe(404);
+    const people = await api("/api/v1/users?page_size=100&ward_number=72", { token: admin.access });
+    expect(people.body.count).toBe(0);
+    expect((await api(`/api/v1/payments/${paidInside.payment_id}`, { token: admin.access })).status).toBe(200);
+    expect((await api(`/api/v1/payments/${paidOutside.payment_id}`, { token: admin.access })).status).toBe(404);
+    const list = await api("/api/v1/payments?page_size=100", { token: admin.access });
+    const ids = list.body.results.map((p: { id: string }) => p.id);
+    expect(ids).toContain(paidInside.payment_id);
+    expect(ids).not.toContain(paidOutside.payment_id);
+    // Without the permission at all: nothing (the route itself stays open to staff).
+    const other = await signedIn({ userType: "admin", permissions: [{ permission_type: "complaints", can_read: true }] });
+    expect((await api("/api/v1/payments?page_size=100", { token: other.access })).body.count).toBe(0);
   });
 });

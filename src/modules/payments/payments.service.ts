@@ -11,6 +11,7 @@ import { ApiError, validationError } from "../../lib/errors";
 import { pageLimits, type PageRequest } from "../../lib/pagination";
 import { gatewayFor } from "../../providers/payments";
 import { GatewayUnavailableError, type PaymentGateway } from "../../providers/payments/gateway";
+import { inStaffWards } from "../admin/staff-scope";
 import { isStaff } from "../users/users.service";
 import { acceptingService, acceptsSql, resolvedServiceCode, SERVICE_NOT_FOUND_DETAIL } from "./payable-services.service";
 import { DONATION_SERVICE_TYPE, OPEN_STATUSES, PaymentStillOpenError, settlePayment } from "./settlement.service";
@@ -153,7 +154,10 @@ const ORDERINGS = {
 export async function listPayments(services: ServiceContext, viewer: AuthUser, filters: PaymentFilters, page: PageRequest, ownOnly: boolean) {
   const conditions: SQL[] = [];
   if (ownOnly || !isStaff(viewer)) conditions.push(eq(payments.userId, viewer.id));
-  else if (filters.user_id) conditions.push(eq(payments.userId, filters.user_id));
+  else {
+    conditions.push(staffMayReadPayment(viewer));
+    if (filters.user_id) conditions.push(eq(payments.userId, filters.user_id));
+  }
   if (filters.status) conditions.push(eq(payments.status, filters.status));
   if (filters.payment_method) conditions.push(eq(payments.paymentMethod, filters.payment_method));
   // The code, English or Bengali name, resolved inside the list's own statements (no extra round trip).
@@ -177,10 +181,16 @@ export async function listPayments(services: ServiceContext, viewer: AuthUser, f
   return { rows, count: total?.n ?? 0 };
 }
 
-/** The owner and staff may see a payment; anyone else is told it does not exist. */
+/** Staff read payments of payers in the wards they hold `payments.read` for (a payment's ward is its payer's). */
+function staffMayReadPayment(viewer: AuthUser): SQL {
+  return inStaffWards(viewer, "payments", "read", sql`(select u.ward_number from users u where u.id = ${payments.userId})`);
+}
+
+/** The owner and staff who may read it may see a payment; anyone else is told it does not exist. */
 export async function getVisiblePayment(services: ServiceContext, viewer: AuthUser, id: string): Promise<PaymentRow> {
-  const [row] = await services.db.select().from(payments).where(eq(payments.id, id)).limit(1);
-  if (!row || (row.userId !== viewer.id && !isStaff(viewer))) throw new ApiError("not_found");
+  const visible = isStaff(viewer) ? or(eq(payments.userId, viewer.id), staffMayReadPayment(viewer)) : eq(payments.userId, viewer.id);
+  const [row] = await services.db.select().from(payments).where(and(eq(payments.id, id), visible)).limit(1);
+  if (!row) throw new ApiError("not_found");
   return row;
 }
 

@@ -27,7 +27,7 @@ export const uploadAvatar: Handler<"uploadAvatar"> = async (c) => {
 
 export const listUsers: Handler<"listUsers"> = async (c) => {
   const { page, page_size, ...filters } = c.req.valid("query");
-  const { rows, count } = await usersService.listUsers(c.get("services"), filters, { page, page_size });
+  const { rows, count } = await usersService.listUsers(c.get("services"), c.get("user"), filters, { page, page_size });
   const origin = publicOrigin(c);
   return c.json(pageEnvelope(c.req.url, { page, page_size }, count, rows.map((u) => toUserDto(u, origin))), 200);
 };

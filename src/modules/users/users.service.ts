@@ -6,6 +6,7 @@ import { isUniqueViolation } from "../../db/errors";
 import { users } from "../../db/schema";
 import type { UserRow } from "../../db/types";
 import { STAFF_TYPES, type UserType } from "../../lib/enums";
+import { inStaffWards } from "../admin/staff-scope";
 import { ApiError, validationError } from "../../lib/errors";
 import { t } from "../../lib/i18n";
 import { pageLimits, type PageRequest } from "../../lib/pagination";
@@ -55,9 +56,16 @@ export function updateOwnProfile(services: ServiceContext, user: UserRow, update
 }
 
 /** Self or staff may read; anyone else is told the user does not exist. */
+/** Staff read the accounts of the wards they hold `users.read` for (a super admin: all). */
+const staffMayRead = (viewer: AuthUser) => inStaffWards(viewer, "users", "read", sql`${users.wardNumber}`);
+
 export async function getVisibleUser(services: ServiceContext, viewer: AuthUser, id: string): Promise<UserRow> {
   if (viewer.id !== id && !isStaff(viewer)) throw new ApiError("not_found");
-  const user = await findUserById(services.db, id);
+  const [user] = await services.db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, id), viewer.id === id ? undefined : staffMayRead(viewer)))
+    .limit(1);
   if (!user) throw new ApiError("not_found");
   return user;
 }
@@ -83,8 +91,8 @@ export interface UserFilters {
   search?: string;
 }
 
-export async function listUsers(services: ServiceContext, filters: UserFilters, page: PageRequest) {
-  const conditions: SQL[] = [];
+export async function listUsers(services: ServiceContext, viewer: AuthUser, filters: UserFilters, page: PageRequest) {
+  const conditions: SQL[] = [staffMayRead(viewer)];
   if (filters.user_type) conditions.push(eq(users.userType, filters.user_type));
   if (filters.ward_number) conditions.push(eq(users.wardNumber, filters.ward_number));
   if (filters.is_verified !== undefined) conditions.push(eq(users.isVerified, filters.is_verified));
