@@ -22,6 +22,7 @@ import { metaRouter } from "./modules/meta/meta.index";
 import { paymentsRouter } from "./modules/payments/payments.index";
 import { mediaRouter, usersRouter } from "./modules/users/users.index";
 import { adminUsersRouter } from "./modules/admin-users/admin-users.index";
+import { dashboardRouter } from "./modules/dashboard/dashboard.index";
 
 export const API_PREFIX = "/api/v1";
 
@@ -56,6 +57,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, donationsRouter);
   app.route(API_PREFIX, chatRouter);
   app.route(API_PREFIX, adminUsersRouter);
+  app.route(API_PREFIX, dashboardRouter);
   app.route("/", chatSocketRouter); // GET /ws/chat/{room_id}: outside /api/v1 per the contract
   app.route(API_PREFIX, devRouter);
   app.route(API_PREFIX, chatDevRouter);
