@@ -289,12 +289,15 @@ describe("limits", () => {
     // The burst reached the room, and nothing beyond it. (Acks wait for the copy to Postgres, so
     // the socket may be closed before some of them could be sent: the resend by client_msg_id
     // gets them as duplicates.)
+    // (In this harness frames sent back to back may reach the room out of order: docs/chat.md, "Order".)
     const delivered = await b.quiet("message", 500);
     expect(delivered.length).toBeGreaterThanOrEqual(20);
     expect(delivered.length).toBeLessThan(30);
-    expect(delivered.map((m) => m.message)).toEqual(Array.from({ length: delivered.length }, (_, i) => `spam ${i}`));
-    const acked = a.frames.filter((f) => f.type === "ack").map((f) => f.id);
-    expect(acked).toEqual(delivered.slice(0, acked.length).map((m) => m.id));
+    expect(new Set(delivered.map((m) => m.message)).size).toBe(delivered.length);
+    const deliveredIds = delivered.map((m) => m.id);
+    const acked = a.frames.filter((f) => f.type === "ack").map((f) => f.id as string);
+    // Every ack is for a message that reached the room, in the room's order.
+    expect(acked.map((id) => deliveredIds.indexOf(id))).toEqual(acked.map((id) => deliveredIds.indexOf(id)).filter((i) => i >= 0).sort((x, y) => x - y));
 
     // A calmer client is unaffected.
     const c = await mustConnect(roomId, citizen.access);

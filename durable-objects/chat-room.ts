@@ -145,15 +145,20 @@ export class ChatRoom extends DurableObject<Env> {
         const outcome = this.accept({ ...session, roomId: this.log.roomId! }, input);
         if (!outcome.ok) return this.sendError(ws, session, outcome.problem.code, outcome.problem.key, input.clientMsgId);
         if (!outcome.duplicate) this.broadcast(toMessageFrame(outcome.message));
-        await this.sync.settle();
-        this.send(ws, { type: "ack", client_msg_id: input.clientMsgId, id: outcome.message.id, ...(outcome.duplicate ? { duplicate: true as const } : {}) });
+        // The ack follows the copy to Postgres, but this handler does not wait for it: an event
+        // handler that awaits lets the runtime start the socket's next frames meanwhile, and not
+        // necessarily in the order they arrived — frames must be taken strictly in order.
+        const ack: ServerFrame = { type: "ack", client_msg_id: input.clientMsgId, id: outcome.message.id, ...(outcome.duplicate ? { duplicate: true as const } : {}) };
+        void this.sync.settle().then(() => this.send(ws, ack));
         return;
       }
       case "typing":
         return this.broadcast({ type: "typing", user_id: session.userId }, ws);
       case "read": {
-        const outcome = await this.recordRead(session.userId, frame.message_id, ws);
-        if (!outcome.ok) this.sendError(ws, session, "not_found", "chat_unknown_message");
+        // Not awaited, for the same reason as the ack above.
+        void this.recordRead(session.userId, frame.message_id, ws).then((outcome) => {
+          if (!outcome.ok) this.sendError(ws, session, "not_found", "chat_unknown_message");
+        });
         return;
       }
       case "ping": // the auto-response takes the exact text; this answers any other spelling

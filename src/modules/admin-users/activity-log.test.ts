@@ -66,4 +66,16 @@ describe("activity log", () => {
     const log = await api(`/api/v1/admin-users/${boss.user.id}/activity-log`, { token: boss.access });
     expect(log.body.results.map((e: { action: string }) => e.action)).toEqual(["admin_user.update"]);
   });
+
+  it("staff sign-ins are logged (with where from); citizens' are not", async () => {
+    const boss = await signedIn({ userType: "super_admin" });
+    const admin = await signedIn({ userType: "admin", password: "Officer@2026" });
+    const citizen = await signedIn({ password: "Citizen@2026" });
+    expect((await api("/api/v1/auth/login", { headers: asOfficer, body: { phone: admin.user.phone, password: "Officer@2026" } })).status).toBe(200);
+    expect((await api("/api/v1/auth/login", { body: { phone: citizen.user.phone, password: "Citizen@2026" } })).status).toBe(200);
+    const staffLog = await api(`/api/v1/activity-log?user_id=${admin.user.id}&action=auth.login`, { token: boss.access });
+    expect(staffLog.body.results).toHaveLength(1);
+    expect(staffLog.body.results[0]).toMatchObject({ resource_id: admin.user.id, ip_address: "203.0.113.7" });
+    expect((await api(`/api/v1/activity-log?user_id=${citizen.user.id}`, { token: boss.access })).body.results).toEqual([]);
+  });
 });

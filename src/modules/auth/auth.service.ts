@@ -1,8 +1,9 @@
 /** Registration, verification, login and password flows (contract §3). */
+import { logActivityFrom } from "../admin/activity-log";
 import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import type { UserRow } from "../../db/types";
-import type { OtpPurpose } from "../../lib/enums";
+import { STAFF_TYPES, type OtpPurpose } from "../../lib/enums";
 import { ApiError, rateLimited, validationError } from "../../lib/errors";
 import { t } from "../../lib/i18n";
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from "../../lib/password";
@@ -159,8 +160,17 @@ export async function login(services: ServiceContext, phone: string, password: s
   const upgradedHash = needsRehash(user.passwordHash) ? await hashPassword(password) : null;
   const [, tokens] = await Promise.all([
     services.db.execute(sql`
-      with cleared as (delete from login_throttle where phone = ${phone})
-      update users set last_login = now(), password_hash = coalesce(${upgradedHash}, password_hash) where id = ${user.id}`),
+      with cleared as (delete from login_throttle where phone = ${phone}),
+      signed_in as (
+        update users set last_login = now(), password_hash = coalesce(${upgradedHash}, password_hash) where id = ${user.id}
+        returning id, user_type
+      )${
+        // A staff sign-in is staff activity: logged with the same statement, so no extra round trip.
+        STAFF_TYPES.includes(user.userType)
+          ? sql`, logged as (${logActivityFrom(services, user.id, sql`signed_in`, { action: "auth.login", resourceType: "user", resourceId: sql`signed_in.id` })})`
+          : sql``
+      }
+      select 1 from signed_in`),
     signSession(services, session, user),
   ]);
   return { user: { ...user, lastLogin: new Date() }, tokens };
