@@ -10,6 +10,7 @@ import { pbkdf2Sync, randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { PERMISSION_TYPES } from "../src/lib/enums";
+import { seedDemo } from "./lib/seed-demo";
 import { seedDonationProjects } from "./lib/seed-donation-projects";
 
 /** Development passwords. They are printed by `npm run dev` and written in the README. */
@@ -132,10 +133,20 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.error("db:seed: DATABASE_URL is not set (e.g. the DB URL printed by `npm run dev`).");
     process.exit(2);
   }
+  const demo = process.argv.includes("--demo");
   seed(url).then(
-    (r) => {
+    async (r) => {
       const projects = r.donationProjectsCreated === null ? "" : `, ${r.donationProjectsCreated} donation project(s) created`;
       console.log(`db:seed: ${r.usersCreated} user(s) created${r.wardsCreated === null ? "" : `, ${r.wardsCreated} ward(s) created`}${projects} (existing rows left as they are).`);
+      if (!demo) return;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const added = await seedDemo(client);
+        console.log(`db:seed --demo: ${added.complaints} complaints and ${added.payments} payments added for the dashboard.`);
+      } finally {
+        await client.end();
+      }
     },
     (err: unknown) => {
       console.error(`db:seed failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -49,6 +49,25 @@ function perWorker<S>(s: BenchScenario<S>, optIn = false): Scenario<S> {
 const payer = async () => login(credentials((await benchCitizens(4))[2]!));
 const [paymentsProcess, paymentsSettle] = paymentScenarios({ http, must, login: payer });
 
+/** The seeded super admin (all wards): the dashboard's heaviest viewer. */
+const SUPER_ADMIN = { phone: "+8801700000001", password: "CleanCare@2026" };
+const DASHBOARD = ["kpi", "complaints-stats", "ward-performance", "satisfaction", "service-time", "financial", "user-stats", "recent-complaints"];
+
+/**
+ * One opt-in scenario per dashboard endpoint (BENCH_SCENARIOS=dashboard-kpi,…), over the last 180
+ * days: run `npm run db:seed -- --demo` first so there is something to add up.
+ */
+const dashboardScenarios: Scenario[] = DASHBOARD.map((path) => ({
+  name: `dashboard-${path}`,
+  description: `GET /api/v1/dashboard/${path} (super admin, last 180 days)`,
+  optIn: true,
+  setup: async (n) => {
+    const from = new Date(Date.now() - 180 * 86_400_000).toISOString().slice(0, 10);
+    return same(n, { token: (await login(SUPER_ADMIN)).access, path: `/api/v1/dashboard/${path}?from=${from}&interval=week` });
+  },
+  request: async (state: { token: string; path: string }) => must(await http("GET", state.path, { token: state.token }), 200, path),
+}));
+
 export const SCENARIOS: Scenario[] = [
   {
     name: "me",
@@ -161,4 +180,5 @@ export const SCENARIOS: Scenario[] = [
   },
   perWorker(paymentsProcess!),
   perWorker(paymentsSettle!, true),
+  ...dashboardScenarios,
 ];
