@@ -29,10 +29,14 @@ const pct = (p: number, value: SQL, where?: SQL) =>
   sql`round((percentile_cont(${p}) within group (order by ${value}) ${where ? sql`filter (where ${where})` : sql``})::numeric, 2)::float8`;
 
 /** Complaints in the range, the ward filter and the viewer's readable wards, with their first response time. */
-function scopedComplaints(viewer: AuthUser, range: DashboardRange): SQL {
+function scopedComplaints(viewer: AuthUser, range: DashboardRange, withResponse = false): SQL {
+  // The first response costs a lookup per complaint: only the figures that use it pay for it.
+  const firstResponse = withResponse
+    ? sql`(select min(h.created_at) from complaint_updates h where h.complaint_id = c.id and h.updated_by <> c.user_id)`
+    : sql`null::timestamptz`;
   return sql`scoped as (
     select c.id, c.status, c.category, c.priority, c.ward_number, c.rating, c.created_at, c.resolved_at,
-           (select min(h.created_at) from complaint_updates h where h.complaint_id = c.id and h.updated_by <> c.user_id) as first_response_at
+           ${firstResponse} as first_response_at
     from complaints c
     where c.created_at >= ${range.from.toISOString()}::timestamptz and c.created_at < ${range.to.toISOString()}::timestamptz
       and ${inStaffWards(viewer, "complaints", "read", sql`c.ward_number`)}
@@ -43,7 +47,7 @@ function scopedComplaints(viewer: AuthUser, range: DashboardRange): SQL {
 const counted = (key: SQL) => sql`coalesce((select json_object_agg(k, n) from (select ${key} as k, count(*)::int as n from scoped group by 1) g where k is not null), '{}'::json)`;
 
 export function kpiQuery(viewer: AuthUser, range: DashboardRange): SQL {
-  return sql`with ${scopedComplaints(viewer, range)}
+  return sql`with ${scopedComplaints(viewer, range, true)}
     select json_build_object(
       'complaints', json_build_object(
         'total', (select count(*)::int from scoped),
@@ -116,7 +120,7 @@ export function serviceTimeQuery(viewer: AuthUser, range: DashboardRange): SQL {
       'resolved', count(*) filter (where status = ${STATUS.resolved} and resolved_at is not null)::int,
       'resolution_median_hours', ${pct(0.5, resolution, sql`status = ${STATUS.resolved} and resolved_at is not null`)},
       'resolution_p90_hours', ${pct(0.9, resolution, sql`status = ${STATUS.resolved} and resolved_at is not null`)})`;
-  return sql`with ${scopedComplaints(viewer, range)}
+  return sql`with ${scopedComplaints(viewer, range, true)}
     select json_build_object(
       'overall', (select ${figures} from scoped),
       'by_category', coalesce((select json_object_agg(category, f) from (select category, ${figures} as f from scoped group by category) g), '{}'::json)
