@@ -4,6 +4,7 @@
  * are re-exported for their bindings.
  */
 import { consumePaymentCallbackDeadLetters, consumePaymentCallbacks } from "../queues/payment-callbacks";
+import { consumeReports } from "../queues/reports";
 import { consumeSms, consumeSmsDeadLetters } from "../queues/sms";
 import { createApp, normalizeRequest } from "./app";
 import { withServiceContext } from "./context";
@@ -19,6 +20,7 @@ const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env, ctx: Ex
   "clean-care-sms-dlq": consumeSmsDeadLetters,
   "clean-care-payment-callbacks": consumePaymentCallbacks,
   "clean-care-payment-callbacks-dlq": consumePaymentCallbackDeadLetters,
+  "clean-care-reports": consumeReports,
 };
 
 export default {

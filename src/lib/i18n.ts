@@ -94,6 +94,7 @@ const messages = {
     en: "The last active super admin cannot be demoted or deactivated.",
     bn: "সর্বশেষ সক্রিয় সুপার অ্যাডমিনকে পদচ্যুত বা নিষ্ক্রিয় করা যায় না।",
   },
+  report_link_expired: { en: "This download link has expired; open the report again for a new one.", bn: "ডাউনলোড লিংকের মেয়াদ শেষ; নতুন লিংকের জন্য রিপোর্টটি আবার খুলুন।" },
   permissions_admin_only: { en: "Permissions apply to admin accounts only.", bn: "অনুমতি শুধু অ্যাডমিন অ্যাকাউন্টের জন্য।" },
 } as const satisfies Record<string, Record<Lang, string>>;
 

@@ -3,6 +3,8 @@ import type { AppEnv } from "../../app-env";
 import { requireAuth, requireRole } from "../../middleware/auth";
 import { createRouter } from "../../router";
 import * as routes from "./dashboard.routes";
+import * as reportHandlers from "./reports.handlers";
+import * as reportRoutes from "./reports.routes";
 import { figures, type FIGURES } from "./dashboard.service";
 
 const router = createRouter();
@@ -22,4 +24,7 @@ export const dashboardRouter = router
   .openapi(routes.serviceTime, handler("serviceTime"))
   .openapi(routes.financial, handler("financial"))
   .openapi(routes.userStats, handler("userStats"))
-  .openapi(routes.recentComplaints, handler("recentComplaints"));
+  .openapi(routes.recentComplaints, handler("recentComplaints"))
+  .openapi(reportRoutes.generateReport, reportHandlers.generateReport)
+  .openapi(reportRoutes.getReport, reportHandlers.getReport)
+  .openapi(reportRoutes.downloadReport, reportHandlers.downloadReport);
