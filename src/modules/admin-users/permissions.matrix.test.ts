@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { fileComplaint } from "../../../test/support/complaints";
 import { signedIn, type PermissionGrant } from "../../../test/support/factories";
 import { api, roundTrips } from "../../../test/support/http";
-import { startPayment } from "../../../test/support/payments";
+import { completedPayment, startPayment } from "../../../test/support/payments";
 
 type Action = "read" | "update" | "delete";
 interface Grant {
@@ -154,3 +154,21 @@ describe("users and payments are scoped by ward too", () => {
     expect((await api("/api/v1/payments?page_size=100", { token: other.access })).body.count).toBe(0);
   });
 });
+
+describe("refunds need payments.update in the payer's ward", () => {
+  it("no payments permission → 404; read only → 403; update → refunded", async () => {
+    const payer = await signedIn({ wardNumber: "71" });
+    const paid = await completedPayment(payer.access, { amount: "300.00" });
+    const refund = (token: string) => api("/api/v1/payments/refund", { token, body: { payment_id: paid.payment_id, reason: "Charged twice" } });
+    const nobody = await signedIn({ userType: "admin", permissions: [{ permission_type: "complaints", can_read: true, can_update: true }] });
+    const reader = await signedIn({ userType: "admin", permissions: [{ permission_type: "payments", ward_numbers: ["71"], can_read: true }] });
+    const elsewhere = await signedIn({ userType: "admin", permissions: [{ permission_type: "payments", ward_numbers: ["72"], can_read: true, can_update: true }] });
+    const refunder = await signedIn({ userType: "admin", permissions: [{ permission_type: "payments", ward_numbers: ["71"], can_read: true, can_update: true }] });
+    expect((await refund(nobody.access)).status).toBe(404);
+    expect((await refund(elsewhere.access)).status).toBe(404);
+    expect((await refund(reader.access)).status).toBe(403);
+    const done = await refund(refunder.access);
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+  });
+});
+

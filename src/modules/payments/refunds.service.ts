@@ -12,12 +12,14 @@
 import type { AuthUser } from "../../lib/tokens";
 import { and, eq, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
+import { fromSqlRow } from "../../db/rows";
 import { paymentRefunds, payments } from "../../db/schema";
 import type { PaymentRefundRow, PaymentRow, UserRow } from "../../db/types";
 import { ApiError, validationError } from "../../lib/errors";
 import { formatPaisa, toPaisa } from "../../lib/money";
 import { gatewayFor } from "../../providers/payments";
 import { GatewayUnavailableError } from "../../providers/payments/gateway";
+import { inStaffWards } from "../admin/staff-scope";
 
 export interface RefundInput {
   paymentId: string;
@@ -68,8 +70,17 @@ type Reservation = { payment: PaymentRow; refund?: PaymentRefundRow } | { stale:
 async function reserve(services: ServiceContext, actor: AuthUser, input: RefundInput): Promise<Reservation> {
   const staleSeconds = (2 * services.config.PAYMENT_GATEWAY_TIMEOUT_MS) / 1000;
   return services.interactive(async (tx) => {
-    const [payment] = await tx.select().from(payments).where(eq(payments.id, input.paymentId)).for("update");
-    if (!payment) throw new ApiError("not_found");
+    // The lock and the permission check in one statement: refunding is `payments.update` in the
+    // payer's ward (without `payments.read` there: 404; with read only: 403).
+    const { rows: locked } = await tx.execute<Record<string, unknown> & { can_read: boolean; can_update: boolean }>(sql`
+      select p.*, ${inStaffWards(actor, "payments", "read", sql`u.ward_number`)} as can_read,
+             ${inStaffWards(actor, "payments", "update", sql`u.ward_number`)} as can_update
+      from payments p join users u on u.id = p.user_id
+      where p.id = ${input.paymentId}
+      for update of p`);
+    if (!locked[0]?.can_read) throw new ApiError("not_found");
+    if (!locked[0].can_update) throw new ApiError("forbidden");
+    const payment = fromSqlRow(payments, locked[0]);
     if (input.idempotencyKey) {
       // Checked under the lock, so two requests with one key cannot both refund.
       const [previous] = await tx
