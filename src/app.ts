@@ -23,6 +23,7 @@ import { paymentsRouter } from "./modules/payments/payments.index";
 import { mediaRouter, usersRouter } from "./modules/users/users.index";
 import { adminUsersRouter } from "./modules/admin-users/admin-users.index";
 import { dashboardRouter } from "./modules/dashboard/dashboard.index";
+import { emergencyDeskRouter, emergencyRouter } from "./modules/emergency/emergency.index";
 
 export const API_PREFIX = "/api/v1";
 
@@ -58,7 +59,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, chatRouter);
   app.route(API_PREFIX, adminUsersRouter);
   app.route(API_PREFIX, dashboardRouter);
+  app.route(API_PREFIX, emergencyRouter);
   app.route("/", chatSocketRouter); // GET /ws/chat/{room_id}: outside /api/v1 per the contract
+  app.route("/", emergencyDeskRouter); // GET /ws/emergency
   app.route(API_PREFIX, devRouter);
   app.route(API_PREFIX, chatDevRouter);
 

@@ -11,6 +11,7 @@ import { withServiceContext } from "./context";
 import { reconcileStalePayments } from "./modules/payments/reconciliation.service";
 
 export { ChatRoom } from "../durable-objects/chat-room";
+export { EmergencyDesk } from "../durable-objects/emergency-desk";
 
 const app = createApp();
 

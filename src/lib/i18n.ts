@@ -63,6 +63,18 @@ const messages = {
     en: "The donation entry cannot be removed: donations are made through POST /donations.",
     bn: "অনুদানের এন্ট্রি মুছে ফেলা যায় না: অনুদান POST /donations দিয়ে করা হয়।",
   },
+  emergency_open_limit: {
+    en: "You already have 3 open emergencies. Staff are on them; call 999 if it is urgent.",
+    bn: "আপনার ৩টি জরুরি অনুরোধ এখনও খোলা আছে। কর্মীরা কাজ করছেন; খুব জরুরি হলে ৯৯৯-এ কল করুন।",
+  },
+  emergency_hourly_limit: {
+    en: "At most 5 emergencies per hour. Call 999 if it is urgent.",
+    bn: "এক ঘণ্টায় সর্বোচ্চ ৫টি জরুরি অনুরোধ করা যায়। খুব জরুরি হলে ৯৯৯-এ কল করুন।",
+  },
+  emergency_status_move: {
+    en: "An emergency moves submitted → in progress → resolved, one step at a time.",
+    bn: "জরুরি অনুরোধের অবস্থা ধাপে ধাপে বদলায়: জমা দেওয়া হয়েছে → প্রক্রিয়াধীন → সমাধান হয়েছে।",
+  },
   upgrade_required: { en: "This endpoint needs a WebSocket upgrade.", bn: "এই ঠিকানায় WebSocket সংযোগ প্রয়োজন।" },
   // Chat (error frames and REST validation details)
   chat_text_too_long: { en: "A message may have at most 4,000 characters.", bn: "একটি বার্তায় সর্বোচ্চ ৪,০০০ অক্ষর থাকতে পারে।" },

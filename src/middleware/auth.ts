@@ -60,6 +60,16 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (!c.error) await c.get("services").flushAuthentication();
 });
 
+/**
+ * For public routes that answer signed-in users differently: with an Authorization header the
+ * token is checked exactly as by `requireAuth` (a bad one is 401, not "anonymous"); without one the
+ * request goes on anonymous (`c.get("user")` undefined).
+ */
+export const optionalAuth = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.get("user") || c.req.header("authorization") === undefined) return next();
+  return requireAuth(c, next);
+});
+
 /** The signed-in user's whole account row (costs a round trip only if no statement has carried the check). */
 export async function currentAccount(c: Context<AppEnv>): Promise<UserRow> {
   await c.get("services").flushAuthentication();

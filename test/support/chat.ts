@@ -34,12 +34,21 @@ export interface ConnectResult {
   protocol: string | null;
 }
 
-/** Tries to open a socket; `status` is 101 on success, else the refusal's status and body. */
-export async function connect(
-  roomId: string,
-  auth: { token?: string; protocols?: string[]; since?: string; headers?: Record<string, string> } = {},
-): Promise<ConnectResult> {
-  const url = new URL(`${BASE}/ws/chat/${roomId}`);
+export interface SocketAuth {
+  token?: string;
+  protocols?: string[];
+  since?: string;
+  headers?: Record<string, string>;
+}
+
+/** Tries to open a room's socket; `status` is 101 on success, else the refusal's status and body. */
+export function connect(roomId: string, auth: SocketAuth = {}): Promise<ConnectResult> {
+  return connectSocketAt(`/ws/chat/${roomId}`, auth);
+}
+
+/** Opens a WebSocket at `path` through the worker (chat rooms, the emergency desk). */
+export async function connectSocketAt(path: string, auth: SocketAuth = {}): Promise<ConnectResult> {
+  const url = new URL(`${BASE}${path}`);
   if (auth.token) url.searchParams.set("token", auth.token);
   if (auth.since) url.searchParams.set("since", auth.since);
   const headers: Record<string, string> = { upgrade: "websocket", ...auth.headers };
