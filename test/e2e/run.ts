@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import WebSocket from "ws";
 import { freePort } from "../../scripts/lib/ports";
 
 const REPO = resolve(import.meta.dirname, "../..");
@@ -98,6 +99,54 @@ async function waitForSms(phone: string): Promise<string> {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new StepFailure(`no SMS with a 6-digit code for ${phone} within ${SMS_TIMEOUT_MS / 1000} s`);
+}
+
+/** Waits for an SMS to `phone` whose text contains `needle`. */
+async function waitForSmsContaining(phone: string, needle: string): Promise<string> {
+  const deadline = Date.now() + SMS_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const reply = await call("GET", `/api/v1/dev/sms?phone=${encodeURIComponent(phone)}`);
+    const hit = (reply.body?.results ?? []).map((r: { message: string }) => r.message).find((m: string) => m.includes(needle));
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new StepFailure(`no SMS containing ${needle} for ${phone} within ${SMS_TIMEOUT_MS / 1000} s`);
+}
+
+/** A WebSocket whose JSON frames can be awaited by type. */
+function openSocket(url: string): Promise<{ next(type: string): Promise<any>; close(): void }> {
+  return new Promise((resolveOpen, rejectOpen) => {
+    const ws = new WebSocket(url);
+    const frames: any[] = [];
+    const waiters = new Set<() => void>();
+    ws.on("message", (data) => {
+      frames.push(JSON.parse(String(data)));
+      waiters.forEach((w) => w());
+    });
+    ws.once("open", () =>
+      resolveOpen({
+        next: (type) =>
+          new Promise((resolve, reject) => {
+            const check = () => {
+              const i = frames.findIndex((f) => f.type === type);
+              if (i < 0) return false;
+              waiters.delete(check);
+              clearTimeout(timer);
+              resolve(frames.splice(i, 1)[0]);
+              return true;
+            };
+            const timer = setTimeout(() => {
+              waiters.delete(check);
+              reject(new StepFailure(`no ${type} frame within 10 s`));
+            }, 10_000);
+            if (!check()) waiters.add(check);
+          }),
+        close: () => ws.close(),
+      }),
+    );
+    ws.once("unexpected-response", (_req, res) => rejectOpen(new StepFailure(`socket refused: ${res.statusCode}`)));
+    ws.once("error", (err) => rejectOpen(new StepFailure(`socket error: ${err.message}`)));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,6 +362,45 @@ async function runFlows(): Promise<void> {
   ]);
 }
 
+async function emergencyFlow(): Promise<void> {
+  let citizen = "";
+  let staff = "";
+  let desk: Awaited<ReturnType<typeof openSocket>> | undefined;
+  let emergency: any;
+  await flow("Emergency (seeded citizen, seeded admin's desk)", [
+    ["the seeded admin opens the emergency desk socket and gets the snapshot", async () => {
+      citizen = (await call("POST", "/api/v1/auth/login", { json: { phone: "01711000003", password: "Citizen@2026" } })).body?.access_token;
+      staff = (await call("POST", "/api/v1/auth/login", { json: { phone: "01700000002", password: "CleanCare@2026" } })).body?.access_token;
+      expect(citizen && staff, "seeded citizen or admin could not sign in");
+      desk = await openSocket(`${BASE.replace(/^http/, "ws")}/ws/emergency?token=${staff}`);
+      const snapshot = await desk.next("emergency.snapshot");
+      expect(Array.isArray(snapshot.emergencies), "snapshot has no emergencies list");
+    }],
+    ["the citizen raises a fire emergency → 201 with an EM reference", async () => {
+      const r = await call("POST", "/api/v1/emergency", { token: citizen, json: { emergency_type: "fire", description: "Kitchen fire", location: "Lalbagh Road 2" } });
+      expectStatus(r, 201, "raise");
+      emergency = r.body;
+      expect(/^EM\d{12,}$/.test(emergency.reference_number), `reference ${emergency.reference_number}`);
+    }],
+    ["the desk receives emergency.created with it", async () => {
+      const frame = await desk!.next("emergency.created");
+      expect(frame.emergency?.id === emergency.id, `desk got ${frame.emergency?.id}, expected ${emergency.id}`);
+    }],
+    ["staff respond (in progress) → 200; the desk receives emergency.updated", async () => {
+      const r = await call("POST", `/api/v1/emergency/${emergency.id}/respond`, { token: staff, json: { status: "in_progress", note: "Fire service on the way" } });
+      expectStatus(r, 200, "respond");
+      const frame = await desk!.next("emergency.updated");
+      expect(frame.emergency?.status === "প্রক্রিয়াধীন", `desk status ${frame.emergency?.status}`);
+    }],
+    ["the citizen gets the SMS about the response", async () => {
+      const sms = await waitForSmsContaining("+8801711000003", emergency.reference_number);
+      expect(sms.includes("প্রক্রিয়াধীন"), `sms: ${sms}`);
+      desk?.close();
+    }],
+  ]);
+  desk?.close();
+}
+
 async function main(): Promise<number> {
   const port = await freePort();
   BASE = `http://127.0.0.1:${port}`;
@@ -332,6 +420,7 @@ async function main(): Promise<number> {
     await waitForHealth(server);
     console.log(`e2e: dev server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s (data: ${server.dataDir})`);
     await runFlows();
+    await emergencyFlow();
     ok = failed === 0 && skipped === 0;
   } catch (err) {
     failed++;
