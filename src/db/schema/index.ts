@@ -7,3 +7,4 @@ export * from "./payable-services";
 export * from "./payments";
 export * from "./chat";
 export * from "./admin";
+export * from "./notices";
