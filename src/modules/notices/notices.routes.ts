@@ -17,7 +17,7 @@ const cacheHeaders = {
   },
 };
 const ifNoneMatch = z.object({
-  "if-none-match": z.string().optional().openapi({ param: { name: "If-None-Match", in: "header" }, description: "An ETag from an earlier answer" }),
+  "if-none-match": z.string().optional().openapi({ param: { name: "if-none-match", in: "header" }, description: "An ETag from an earlier answer" }),
 });
 
 export const list = createRoute({
