@@ -67,14 +67,14 @@ export function visibleNotice(viewer: AuthUser | undefined): SQL {
 /**
  * WHERE clause of the list. The public view: live notices for every ward plus those targeting the
  * reader's ward — `?ward_number=`, else a signed-in citizen's own ward; anonymous readers without
- * one get the all-ward notices; staff without one get every ward. `?include=all` (staff only):
- * every notice the actor may read, in any state.
+ * one get the all-ward notices; staff without one get every ward. `?include=all` (staff only): also
+ * the drafts, scheduled, expired and withdrawn notices the actor may read (notices.read in a targeted ward).
  */
 export function listConditions(viewer: AuthUser | undefined, filters: { category?: string; priority?: string; ward_number?: string; search?: string; include?: "all" }): SQL {
   const staff = viewer !== undefined && isStaff(viewer);
   const parts: SQL[] = [];
-  if (staff && filters.include === "all") parts.push(staffMayRead(viewer));
-  else parts.push(LIVE);
+  // include=all adds what staff may read in any state; it never hides what the public sees.
+  parts.push(staff && filters.include === "all" ? visibleNotice(viewer) : LIVE);
   const ward = filters.ward_number
     ? sql`${filters.ward_number}::text`
     : viewer && !staff
