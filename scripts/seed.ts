@@ -1,6 +1,7 @@
 /**
  * Idempotent development seed: staff and citizen accounts with known passwords, Dhaka wards
- * when a `wards` table exists, and donation projects (scripts/lib/seed-donation-projects.ts).
+ * when a `wards` table exists, donation projects (scripts/lib/seed-donation-projects.ts) and a
+ * few notices for the board.
  * Re-running changes nothing (INSERT … ON CONFLICT DO NOTHING; an account that already exists
  * keeps its password even if it was changed through the API).
  *
@@ -57,6 +58,51 @@ export interface SeedResult {
   usersCreated: number;
   wardsCreated: number | null; // null: no (seedable) `wards` table
   donationProjectsCreated: number | null; // null: no `donation_projects` table
+  noticesCreated: number | null; // null: no `notices` table
+}
+
+/** A few notices for the board (fixed ids, so re-running adds nothing). None urgent: seeding sends no SMS. */
+const SEED_NOTICES = [
+  {
+    id: "6f1c2a40-0000-4000-8000-000000000001",
+    title: "মশক নিধন কার্যক্রম",
+    content: "আগামী সপ্তাহ জুড়ে সকল ওয়ার্ডে মশক নিধন কার্যক্রম চলবে। বাড়ির আশেপাশে জমে থাকা পানি পরিষ্কার রাখুন।",
+    category: "health",
+    priority: "high",
+    targetWards: [] as string[],
+  },
+  {
+    id: "6f1c2a40-0000-4000-8000-000000000002",
+    title: "পানি সরবরাহ সাময়িক বন্ধ",
+    content: "রক্ষণাবেক্ষণের জন্য শনিবার সকাল ১০টা থেকে বিকেল ৪টা পর্যন্ত পানি সরবরাহ বন্ধ থাকবে।",
+    category: "water",
+    priority: "normal",
+    targetWards: ["12", "13"],
+  },
+  {
+    id: "6f1c2a40-0000-4000-8000-000000000003",
+    title: "হোল্ডিং ট্যাক্স পরিশোধের শেষ সময়",
+    content: "চলতি অর্থবছরের হোল্ডিং ট্যাক্স মাসের শেষ দিনের মধ্যে অ্যাপ থেকে পরিশোধ করুন।",
+    category: "tax",
+    priority: "normal",
+    targetWards: [] as string[],
+  },
+];
+
+async function seedNotices(client: pg.Client): Promise<number | null> {
+  const { rows } = await client.query<{ exists: boolean }>("select to_regclass('notices') is not null as exists");
+  if (!rows[0]?.exists) return null;
+  let created = 0;
+  for (const n of SEED_NOTICES) {
+    const result = await client.query(
+      `insert into notices (id, title, content, category, priority, target_wards, created_by)
+       values ($1, $2, $3, $4, $5, $6::text[], (select id from users where phone = '+8801700000001'))
+       on conflict (id) do nothing`,
+      [n.id, n.title, n.content, n.category, n.priority, n.targetWards],
+    );
+    created += result.rowCount ?? 0;
+  }
+  return created;
 }
 
 export async function seed(databaseUrl: string): Promise<SeedResult> {
@@ -85,7 +131,12 @@ export async function seed(databaseUrl: string): Promise<SeedResult> {
          on conflict do nothing`,
         ["+8801700000002", [...PERMISSION_TYPES]],
       );
-    return { usersCreated, wardsCreated: await seedWards(client), donationProjectsCreated: await seedDonationProjects(client) };
+    return {
+      usersCreated,
+      wardsCreated: await seedWards(client),
+      donationProjectsCreated: await seedDonationProjects(client),
+      noticesCreated: await seedNotices(client),
+    };
   } finally {
     await client.end();
   }
@@ -137,7 +188,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   seed(url).then(
     async (r) => {
       const projects = r.donationProjectsCreated === null ? "" : `, ${r.donationProjectsCreated} donation project(s) created`;
-      console.log(`db:seed: ${r.usersCreated} user(s) created${r.wardsCreated === null ? "" : `, ${r.wardsCreated} ward(s) created`}${projects} (existing rows left as they are).`);
+      const noticesMade = r.noticesCreated === null ? "" : `, ${r.noticesCreated} notice(s) created`;
+      console.log(`db:seed: ${r.usersCreated} user(s) created${r.wardsCreated === null ? "" : `, ${r.wardsCreated} ward(s) created`}${projects}${noticesMade} (existing rows left as they are).`);
       if (!demo) return;
       const client = new pg.Client({ connectionString: url });
       await client.connect();

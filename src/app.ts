@@ -19,6 +19,7 @@ import { docsRouter } from "./modules/docs/docs.index";
 import { healthRouter } from "./modules/health/health.index";
 import { donationsRouter } from "./modules/donations/donations.index";
 import { metaRouter } from "./modules/meta/meta.index";
+import { noticesRouter } from "./modules/notices/notices.index";
 import { paymentsRouter } from "./modules/payments/payments.index";
 import { mediaRouter, usersRouter } from "./modules/users/users.index";
 import { adminUsersRouter } from "./modules/admin-users/admin-users.index";
@@ -60,6 +61,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, adminUsersRouter);
   app.route(API_PREFIX, dashboardRouter);
   app.route(API_PREFIX, emergencyRouter);
+  app.route(API_PREFIX, noticesRouter);
   app.route("/", chatSocketRouter); // GET /ws/chat/{room_id}: outside /api/v1 per the contract
   app.route("/", emergencyDeskRouter); // GET /ws/emergency
   app.route(API_PREFIX, devRouter);

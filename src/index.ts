@@ -1,13 +1,15 @@
 /**
  * The Worker entry: `fetch` serves the REST API, `queue` dispatches each batch to the consumer of
- * its queue, `scheduled` runs the cron jobs (payment reconciliation), and the Durable Object classes
+ * its queue, `scheduled` runs the cron jobs (payment reconciliation, due notice broadcasts), and the Durable Object classes
  * are re-exported for their bindings.
  */
 import { consumePaymentCallbackDeadLetters, consumePaymentCallbacks } from "../queues/payment-callbacks";
+import { consumeNoticeBroadcasts } from "../queues/notices";
 import { consumeReports } from "../queues/reports";
 import { consumeSms, consumeSmsDeadLetters } from "../queues/sms";
 import { createApp, normalizeRequest } from "./app";
 import { withServiceContext } from "./context";
+import { releaseDueNoticeBroadcasts } from "./modules/notices/notice-broadcast.service";
 import { reconcileStalePayments } from "./modules/payments/reconciliation.service";
 
 export { ChatRoom } from "../durable-objects/chat-room";
@@ -22,6 +24,7 @@ const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env, ctx: Ex
   "clean-care-payment-callbacks": consumePaymentCallbacks,
   "clean-care-payment-callbacks-dlq": consumePaymentCallbackDeadLetters,
   "clean-care-reports": consumeReports,
+  "clean-care-notices": consumeNoticeBroadcasts,
 };
 
 export default {
@@ -37,8 +40,16 @@ export default {
     }
     await consume(batch, env, ctx);
   },
-  /** Every cron trigger in wrangler.toml: one job today, payment reconciliation. */
+  /**
+   * Every cron trigger in wrangler.toml: payment reconciliation, and the release of scheduled urgent
+   * notices' SMS broadcasts. Independent jobs: one failing does not stop the other (both are reported).
+   */
   async scheduled(_controller, env) {
-    await withServiceContext(env, (services) => reconcileStalePayments(services));
+    const results = await Promise.allSettled([
+      withServiceContext(env, (services) => reconcileStalePayments(services)),
+      withServiceContext(env, (services) => releaseDueNoticeBroadcasts(services)),
+    ]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
   },
 } satisfies ExportedHandler<Env>;

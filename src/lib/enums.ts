@@ -71,6 +71,16 @@ export const enumCatalog = {
     e("login", "login", "Login", "লগইন"),
     e("password_reset", "password_reset", "Password reset", "পাসওয়ার্ড রিসেট"),
   ],
+  notice_category: [
+    e("general", "general", "General", "সাধারণ"),
+    e("health", "health", "Health", "স্বাস্থ্য"),
+    e("sanitation", "sanitation", "Sanitation", "পরিচ্ছন্নতা"),
+    e("water", "water", "Water", "পানি"),
+    e("roads", "roads", "Roads", "রাস্তাঘাট"),
+    e("events", "events", "Events", "অনুষ্ঠান"),
+    e("emergency", "emergency", "Emergency", "জরুরি অবস্থা"),
+    e("tax", "tax", "Tax", "কর"),
+  ],
   notice_priority: [
     e("low", "low", "Low", "নিম্ন"),
     e("normal", "normal", "Normal", "সাধারণ"),

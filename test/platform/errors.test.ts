@@ -159,7 +159,7 @@ describe("/api alias and trailing slashes", () => {
 });
 
 describe("GET /meta/enums", () => {
-  it("lists all 11 enumerations with Bengali and English labels", async () => {
+  it("lists all 12 enumerations with Bengali and English labels", async () => {
     const res = await SELF.fetch(`${BASE}/api/v1/meta/enums`);
     const body = await res.json<Record<string, { value: string; en: string; bn: string; alias: string }[]>>();
     expect(Object.keys(body).sort()).toEqual(
@@ -170,6 +170,7 @@ describe("GET /meta/enums", () => {
         "complaint_status",
         "emergency_status",
         "emergency_type",
+        "notice_category",
         "notice_priority",
         "otp_purpose",
         "payment_method",

@@ -8,3 +8,4 @@ export * from "./payments";
 export * from "./chat";
 export * from "./admin";
 export * from "./emergency";
+export * from "./notices";
