@@ -45,7 +45,10 @@ export async function getNotice(services: ServiceContext, viewer: AuthUser | und
         on conflict do nothing returning notice_id
       ),
       bumped as (update notices n set view_count = n.view_count + 1 from viewed where n.id = viewed.notice_id returning n.id, n.view_count)
-      select ${noticeColumns(sql`coalesce(b.view_count, n.view_count)`)}
+      -- Not counted by this request: read the count with a lock, which in READ COMMITTED returns
+      -- the newest committed version — a concurrent first read by the same user (whose insert this
+      -- one waited for) has committed its bump by then, and a plain read would show the snapshot's.
+      select ${noticeColumns(sql`coalesce(b.view_count, (select v.view_count from notices v where v.id = n.id for share))`)}
       from notices n join target t on t.id = n.id left join bumped b on b.id = n.id left join users u on u.id = n.created_by`
     : sql`select ${noticeColumns()} from notices n left join users u on u.id = n.created_by where n.id = ${id} and ${LIVE}`;
   const { rows } = await services.db.execute<NoticeRecord & Record<string, unknown>>(statement);
