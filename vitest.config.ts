@@ -31,6 +31,8 @@ const worker = (relay: "relayAddress" | "outageRelayAddress") =>
         CORS_ORIGINS: "https://app.cleancare.test",
         ...inject("bkashVars"),
         BKASH_SANDBOX_URL: inject("bkashSandboxUrl"),
+        ...inject("fcmVars"),
+        FCM_SANDBOX_URL: inject("fcmSandboxUrl"),
         // Short, so that "slow gateway" tests time out quickly; real bKash calls get 30 s.
         PAYMENT_GATEWAY_TIMEOUT_MS: "2500",
         PAYMENT_RETURN_URL: "cleancare://payments/result",

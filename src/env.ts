@@ -7,6 +7,14 @@ import { z } from "zod";
 
 const seconds = z.coerce.number().int().positive();
 
+const serviceAccountSchema = z.object({
+  project_id: z.string().min(1),
+  client_email: z.string().min(1),
+  private_key: z.string().includes("PRIVATE KEY"),
+  private_key_id: z.string().optional(),
+  token_uri: z.string().url(),
+});
+
 export const configSchema = z.object({
   ENVIRONMENT: z.enum(["development", "test", "staging", "production"]),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string"),
@@ -37,6 +45,23 @@ export const configSchema = z.object({
   PAYMENT_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(30_000),
   /** Where a browser returning from the gateway is sent (the app's deep link), with ?payment_id=&status=. */
   PAYMENT_RETURN_URL: z.string().url().default("cleancare://payments/result"),
+  /**
+   * Firebase Cloud Messaging: the service account's JSON key (a secret; locally the stand-in's, see
+   * scripts/sandbox/fcm-sandbox.ts). Without it push is off and notifications fall back to SMS.
+   */
+  FCM_SERVICE_ACCOUNT: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return undefined;
+      const parsed = serviceAccountSchema.safeParse((() => { try { return JSON.parse(text); } catch { return null; } })());
+      if (!parsed.success) {
+        ctx.addIssue({ code: "custom", message: "must be a service account JSON key with project_id, client_email, private_key and token_uri" });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  FCM_API_URL: z.string().url().default("https://fcm.googleapis.com"),
   /** `info` logs every request; `warn` only problems. */
   LOG_LEVEL: z.enum(["info", "warn", "error"]).default("info"),
 });

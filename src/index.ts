@@ -5,15 +5,18 @@
  */
 import { consumePaymentCallbackDeadLetters, consumePaymentCallbacks } from "../queues/payment-callbacks";
 import { consumeNoticeBroadcasts } from "../queues/notices";
+import { consumeNotifications } from "../queues/notifications";
 import { consumeReports } from "../queues/reports";
 import { consumeSms, consumeSmsDeadLetters } from "../queues/sms";
 import { createApp, normalizeRequest } from "./app";
 import { withServiceContext } from "./context";
 import { releaseDueNoticeBroadcasts } from "./modules/notices/notice-broadcast.service";
+import { sweepUndelivered } from "./modules/notifications/delivery.service";
 import { reconcileStalePayments } from "./modules/payments/reconciliation.service";
 
 export { ChatRoom } from "../durable-objects/chat-room";
 export { EmergencyDesk } from "../durable-objects/emergency-desk";
+export { PushAuth } from "../durable-objects/push-auth";
 
 const app = createApp();
 
@@ -25,6 +28,7 @@ const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env, ctx: Ex
   "clean-care-payment-callbacks-dlq": consumePaymentCallbackDeadLetters,
   "clean-care-reports": consumeReports,
   "clean-care-notices": consumeNoticeBroadcasts,
+  "clean-care-notifications": consumeNotifications,
 };
 
 export default {
@@ -41,13 +45,14 @@ export default {
     await consume(batch, env, ctx);
   },
   /**
-   * Every cron trigger in wrangler.toml: payment reconciliation, and the release of scheduled urgent
-   * notices' SMS broadcasts. Independent jobs: one failing does not stop the other (both are reported).
+   * Every cron trigger in wrangler.toml: payment reconciliation, the release of scheduled urgent
+   * notices' broadcasts, and the notification outbox's sweep (rows whose queue nudge was lost). Independent jobs: one failing does not stop the other (both are reported).
    */
   async scheduled(_controller, env) {
     const results = await Promise.allSettled([
       withServiceContext(env, (services) => reconcileStalePayments(services)),
       withServiceContext(env, (services) => releaseDueNoticeBroadcasts(services)),
+      withServiceContext(env, (services) => sweepUndelivered(services)),
     ]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;

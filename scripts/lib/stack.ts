@@ -16,6 +16,7 @@ import { createServer } from "node:net";
 import { join, relative, resolve } from "node:path";
 import { SEED_ACCOUNTS, seed } from "../seed";
 import { startBkashSandbox, type BkashSandbox } from "../sandbox/bkash-sandbox";
+import { startFcmSandbox, type FcmSandbox } from "../sandbox/fcm-sandbox";
 import { applyMigrations } from "./migrate";
 import { resolveDataDir, startPostgres, type RunningPostgres } from "./postgres";
 import { startRelay, type Relay } from "./relay";
@@ -61,6 +62,7 @@ export interface StackSpec {
 let db: RunningPostgres | undefined;
 let relay: Relay | undefined;
 let bkash: BkashSandbox | undefined;
+let fcm: FcmSandbox | undefined;
 let runtime: WorkerRuntime | undefined;
 let stopping = false;
 let tag = "stack";
@@ -77,6 +79,7 @@ async function shutdown(code: number, reason: string): Promise<never> {
   log(`stopping (${reason})…`);
   await runtime?.stop().catch((err: unknown) => fail(`runtime stop: ${String(err)}`));
   await bkash?.close().catch((err: unknown) => fail(`bKash sandbox close: ${String(err)}`));
+  await fcm?.close().catch((err: unknown) => fail(`FCM stand-in close: ${String(err)}`));
   await relay?.close().catch((err: unknown) => fail(`relay close: ${String(err)}`));
   if (db) await db.stop().catch((err: unknown) => fail(`postgres stop: ${String(err)}`));
   log(code === 0 ? "stopped cleanly" : `stopped (exit ${code})`);
@@ -278,6 +281,8 @@ async function main(spec: StackSpec): Promise<void> {
 
   // The local bKash Tokenized Checkout: the real payment adapter talks to it (scripts/sandbox/).
   bkash = await startBkashSandbox({ port: Number(process.env.BKASH_SANDBOX_PORT || 0) });
+  // The local FCM HTTP v1 (token endpoint + messages:send): the real push adapter talks to it.
+  fcm = await startFcmSandbox({ port: Number(process.env.FCM_SANDBOX_PORT || 0) });
   const secrets = devSecrets();
   runtime = await spec.start({
     port: PORT,
@@ -290,6 +295,7 @@ async function main(spec: StackSpec): Promise<void> {
       JWT_SECRET: secrets.JWT_SECRET,
       OTP_HASH_KEY: secrets.OTP_HASH_KEY,
       ...bkash.workerVars(),
+      ...fcm.workerVars(),
       // `info` (the default) logs every request as JSON; `LOG_LEVEL=warn npm run serve` for quiet benchmarks.
       ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
     },
@@ -311,6 +317,7 @@ async function main(spec: StackSpec): Promise<void> {
     `  OpenAPI       ${api}/api/v1/openapi.json`,
     `  SMS outbox    ${api}/api/v1/dev/sms?phone=%2B8801711000001`,
     `  bKash sandbox ${bkash.url}/__control   (run reconciliation now: curl '${spec.scheduledUrl?.(api) ?? `${api}/cdn-cgi/handler/scheduled`}')`,
+    `  FCM stand-in  ${fcm.url}/__control/messages   (pushes per user: ${api}/api/v1/dev/push?user_id=…)`,
     `  DB URL        ${database.url}`,
     `  DB relay      http://${relay.address}/sql and ws://${relay.address}/v1  (DB_RELAY_URL=${relay.address}; DB_LATENCY_MS=${Number(process.env.DB_LATENCY_MS) || 0} ms per round trip)`,
     `  Data dir      ${dataShown}${database.dataDir ? `  (postgres: ${database.dataDir})` : ""}`,

@@ -12,6 +12,7 @@ import { applyMigrations } from "../../scripts/lib/migrate";
 import { startPostgres } from "../../scripts/lib/postgres";
 import { startRelay } from "../../scripts/lib/relay";
 import { startBkashSandbox } from "../../scripts/sandbox/bkash-sandbox";
+import { startFcmSandbox } from "../../scripts/sandbox/fcm-sandbox";
 import { startFakeSslWireless } from "./fake-sslwireless";
 import { startOutageRelay } from "./outage-relay";
 import { filterRuntimeNoise } from "./runtime-noise";
@@ -23,6 +24,8 @@ declare module "vitest" {
     fakeSmsGatewayUrl: string;
     bkashSandboxUrl: string;
     bkashVars: Record<string, string>;
+    fcmSandboxUrl: string;
+    fcmVars: Record<string, string>;
     /** A relay to the same database that a test may cut off (chat outage test; see outage-relay.ts). */
     outageRelayAddress: string;
     outageControlUrl: string;
@@ -45,6 +48,7 @@ export default async function setup(project: TestProject) {
   const relay = await startRelay({ host: db.host, port: db.port });
   const sms = await startFakeSslWireless();
   const bkash = await startBkashSandbox();
+  const fcm = await startFcmSandbox();
   const outage = await startOutageRelay({ host: db.host, port: db.port });
 
   project.provide("databaseUrl", db.url);
@@ -52,12 +56,15 @@ export default async function setup(project: TestProject) {
   project.provide("fakeSmsGatewayUrl", sms.url);
   project.provide("bkashSandboxUrl", bkash.url);
   project.provide("bkashVars", bkash.workerVars());
+  project.provide("fcmSandboxUrl", fcm.url);
+  project.provide("fcmVars", fcm.workerVars());
   project.provide("outageRelayAddress", outage.relayAddress);
   project.provide("outageControlUrl", outage.controlUrl);
 
   return async () => {
     await outage.close();
     await bkash.close();
+    await fcm.close();
     await sms.close();
     await relay.close();
     await db.stop();

@@ -10,6 +10,10 @@ declare namespace Cloudflare {
     BKASH_APP_SECRET?: string;
     BKASH_USERNAME?: string;
     BKASH_PASSWORD?: string;
+    /** Origin of the FCM stand-in (scripts/sandbox/fcm-sandbox.ts), for its /__control endpoints. */
+    FCM_SANDBOX_URL: string;
+    FCM_SERVICE_ACCOUNT?: string;
+    FCM_API_URL?: string;
     /** Control of the relay the `outage` project's worker uses (test/node/outage-relay.ts). */
     OUTAGE_CONTROL_URL: string;
   }

@@ -1,7 +1,7 @@
 /** Reading the activity log (super_admin): filters, newest first, cursor pagination (stable under inserts). */
 import { sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
-import { validationError } from "../../lib/errors";
+import { cursorInstantSql, decodeCursor, encodeCursor } from "../../lib/cursor";
 import type { ActivityFilters } from "./admin-users.schemas";
 
 interface ActivityRow {
@@ -16,19 +16,6 @@ interface ActivityRow {
   details: Record<string, unknown> | string;
   created_at: string | Date;
   cursor_at: string;
-}
-
-/** `<created_at with microseconds>_<id>`, base64url: opaque to clients, exact for ties within a millisecond. */
-const encodeCursor = (at: string, id: string) => btoa(`${at}_${id}`).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-
-function decodeCursor(cursor: string): { at: string; id: string } {
-  try {
-    const [at, id] = atob(cursor.replace(/-/g, "+").replace(/_/g, "/")).split("_");
-    if (at && id && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at) && /^[0-9a-f-]{36}$/i.test(id)) return { at, id };
-  } catch {
-    // falls through
-  }
-  throw validationError({ cursor: ["Not a cursor from this list."] });
 }
 
 export async function listActivity(services: ServiceContext, filters: ActivityFilters, userId?: string) {
@@ -46,7 +33,7 @@ export async function listActivity(services: ServiceContext, filters: ActivityFi
   }
   const { rows } = await services.db.execute<ActivityRow & Record<string, unknown>>(sql`
     select l.id, l.user_id, u.name as user_name, l.action, l.resource_type, l.resource_id, l.ip_address, l.user_agent, l.details, l.created_at,
-           to_char(l.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
+           ${cursorInstantSql(sql`l.created_at`)} as cursor_at
     from activity_logs l left join users u on u.id = l.user_id
     where ${sql.join(parts, sql` and `)}
     order by l.created_at desc, l.id desc

@@ -1,7 +1,7 @@
 /**
  * Staff handling of complaints: status changes through the state machine, assignment, and the
- * owner's rating. Each change that the owner should hear about enqueues an SMS inside the same
- * transaction, so a change is never committed without its notification being queued.
+ * owner's rating. Each change the owner should hear about writes their notification in the same
+ * batch (src/modules/notifications/notify.ts): no change without it, no notification without the change.
  */
 import type { AuthUser } from "../../lib/tokens";
 import { sql } from "drizzle-orm";
@@ -9,7 +9,7 @@ import type { ServiceContext } from "../../context";
 import type { UserRow } from "../../db/types";
 import { STAFF_TYPES } from "../../lib/enums";
 import { ApiError, validationError } from "../../lib/errors";
-import { enqueueSms } from "../sms/sms.service";
+import { dispatchNotifications, eventKey, fromRow, notifyUsersSql } from "../notifications/notify";
 import { isStaff } from "../users/users.service";
 import { batchRows } from "../../db/batch";
 import { logActivityFrom } from "../admin/activity-log";
@@ -18,14 +18,6 @@ import { complaintsQuery, type ComplaintRecord } from "./complaints.queries";
 import { byId, findVisibleComplaint, visibilityCondition } from "./complaints.service";
 import { STATUS, sourcesOf } from "./status-machine";
 
-export function statusSmsText(trackingNumber: string, status: string): string {
-  return `Clean Care: আপনার অভিযোগ ${trackingNumber} এর অবস্থা এখন "${status}"।`;
-}
-
-export function assignmentSmsText(trackingNumber: string, assignee: string): string {
-  return `Clean Care: আপনার অভিযোগ ${trackingNumber} দেখার দায়িত্ব ${assignee} কে দেওয়া হয়েছে।`;
-}
-
 /**
  * Moves a complaint to `newStatus`. Staff may make any allowed move; the owner may only cancel
  * while it is submitted. One batch (one round trip, one transaction): the guarded UPDATE with its
@@ -33,9 +25,8 @@ export function assignmentSmsText(trackingNumber: string, assignee: string): str
  * status and under the row lock, so two concurrent changes cannot both apply, and the history row
  * records the status actually replaced.
  *
- * The owner's SMS is queued once the change has committed. (A queue that refuses the message
- * then loses that one SMS — logged — rather than the status change; the notification outbox
- * of the notifications work makes both durable together.)
+ * The owner's notification is the batch's third statement; it is delivered (push, else SMS) by
+ * the notifications queue once the batch has committed.
  */
 export async function changeStatus(services: ServiceContext, actor: AuthUser, id: string, newStatus: string, comment: string | undefined) {
   const staff = isStaff(actor);
@@ -55,7 +46,7 @@ export async function changeStatus(services: ServiceContext, actor: AuthUser, id
         details: sql`jsonb_build_object('old_status', changed.old_status, 'new_status', ${newStatus}::text, 'comment', ${comment ?? null}::text)`,
       })})`
     : sql``;
-  const [[outcome], [complaint]] = await batchRows<[{ found: boolean; allowed: boolean; changed: boolean }, ComplaintRecord]>(services.db, [
+  const [[outcome], [complaint], notified] = await batchRows<[{ found: boolean; allowed: boolean; changed: boolean }, ComplaintRecord, { id: string }]>(services.db, [
     sql`
       with current_row as (select c.id, c.status, c.ward_number from complaints c where ${visible} for update),
       changed as (
@@ -73,21 +64,17 @@ export async function changeStatus(services: ServiceContext, actor: AuthUser, id
              coalesce((select ${allowed} from current_row cur), false) as allowed,
              exists (select 1 from changed) as changed`,
     complaintsQuery(visible),
+    // The owner's notification, only if this transaction made the change (updated_at = now()).
+    notifyUsersSql(
+      { type: "complaint.status_changed", key: eventKey("complaint.status_changed", id), payload: { complaint_id: id, tracking_number: fromRow("tracking_number"), status: newStatus } },
+      sql`select c.user_id, c.tracking_number from complaints c where c.id = ${id} and c.status = ${newStatus} and c.updated_at = now()`,
+    ),
   ]);
   if (!outcome?.found || !complaint) throw new ApiError("not_found");
   if (!outcome.allowed) throw new ApiError("forbidden");
   if (!outcome.changed) throw new ApiError("conflict"); // not an allowed move from its status, or someone moved it first
-  await notifyOwner(services, complaint.user_phone, statusSmsText(complaint.tracking_number, newStatus));
+  await dispatchNotifications(services, notified.map((n) => n.id));
   return complaint;
-}
-
-/** Queues an SMS to the owner after a committed change; a refused enqueue costs that SMS, not the change. */
-async function notifyOwner(services: ServiceContext, phone: string, text: string): Promise<void> {
-  try {
-    await enqueueSms(services.env, { phone, text });
-  } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "owner sms not queued", error: err instanceof Error ? err.message : String(err) }));
-  }
 }
 
 export async function listStatusHistory(services: ServiceContext, viewer: AuthUser, id: string) {
@@ -122,7 +109,8 @@ export async function listStatusHistory(services: ServiceContext, viewer: AuthUs
 export async function assignComplaint(services: ServiceContext, actor: AuthUser, id: string, assigneeId: string) {
   const complaint = await findVisibleComplaint(services, actor, byId(id));
   if (complaint.status !== STATUS.submitted && complaint.status !== STATUS.inProgress) throw new ApiError("conflict");
-  const { rows } = await services.db.execute<{ allowed: boolean; assignee_name: string | null; updated_at: string | null }>(sql`
+  const [rows, notified] = await batchRows<[{ allowed: boolean; assignee_name: string | null; updated_at: string | null }, { id: string }]>(services.db, [
+    sql`
     with target as (
       select c.id, ${inStaffWards(actor, "complaints", "update", sql`c.ward_number`)} as allowed from complaints c where c.id = ${id}
     ),
@@ -139,12 +127,18 @@ export async function assignComplaint(services: ServiceContext, actor: AuthUser,
       resourceId: sql`changed.id`,
       details: sql`jsonb_build_object('assigned_to', changed.assignee_id)`,
     })})
-    select t.allowed, ch.assignee_name, ch.updated_at from target t left join changed ch on true`);
+    select t.allowed, ch.assignee_name, ch.updated_at from target t left join changed ch on true`,
+    notifyUsersSql(
+      { type: "complaint.assigned", key: eventKey("complaint.assigned", id), payload: { complaint_id: id, tracking_number: fromRow("tracking_number"), assignee: fromRow("assignee") } },
+      sql`select c.user_id, c.tracking_number, a.name as assignee from complaints c join users a on a.id = c.assigned_to
+          where c.id = ${id} and c.assigned_to = ${assigneeId} and c.updated_at = now()`,
+    ),
+  ]);
   const outcome = rows[0];
   if (!outcome) throw new ApiError("not_found"); // deleted meanwhile
   if (!outcome.allowed) throw new ApiError("forbidden");
   if (!outcome.assignee_name) throw validationError({ assigned_to: ["The assignee must be an active staff member."] });
-  await notifyOwner(services, complaint.user_phone, assignmentSmsText(complaint.tracking_number, outcome.assignee_name));
+  await dispatchNotifications(services, notified.map((n) => n.id));
   return { ...complaint, assigned_to: assigneeId, assigned_name: outcome.assignee_name, updated_at: outcome.updated_at! };
 }
 

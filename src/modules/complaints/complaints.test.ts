@@ -157,9 +157,10 @@ describe("staff handling", () => {
     const started = await api(`/api/v1/complaints/${created.id}/update_status`, { token: admin.access, body: { new_status: "in_progress", comment: "Team sent" } });
     expect(started.status).toBe(200);
     expect(started.body.status).toBe("প্রক্রিয়াধীন");
-    // One round trip: the user check, the guarded update + history, the complaint as it now is.
+    // One round trip: the user check, the guarded update + history, the complaint as it now is,
+    // and the owner's notification (the outbox row, in the same transaction).
     expect(roundTrips(started)).toBe(1);
-    expect(statementCount(started)).toBe(3);
+    expect(statementCount(started)).toBe(4);
     const resolved = await api(`/api/v1/complaints/${created.id}/update_status`, { token: admin.access, body: { status: "সমাধান হয়েছে" } });
     expect(resolved.body.status).toBe("সমাধান হয়েছে");
     expect(resolved.body.resolved_at).not.toBeNull();

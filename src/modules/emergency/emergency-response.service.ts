@@ -13,6 +13,7 @@ import { ApiError, validationError } from "../../lib/errors";
 import type { AuthUser } from "../../lib/tokens";
 import { logActivityFrom } from "../admin/activity-log";
 import { inStaffWards } from "../admin/staff-scope";
+import { eventKey, fromRow, notifyUsersSql } from "../notifications/notify";
 import { tellReporter } from "./emergency-alerts.service";
 import { emergenciesQuery, toEmergencyDto, type EmergencyRecord } from "./emergency.queries";
 import type { RespondInput } from "./emergency.schemas";
@@ -37,7 +38,7 @@ export async function respondToEmergency(services: ServiceContext, actor: AuthUs
   const source = newStatus ? (STEP_FROM[newStatus] ?? null) : null;
   const assignee = input.assigned_to ?? null;
   const allowed = inStaffWards(actor, "emergency", "update", sql`cur.ward_number`);
-  const [[outcome], [stored]] = await batchRows<[RespondOutcome, EmergencyRecord]>(services.db, [
+  const [[outcome], [stored], notified] = await batchRows<[RespondOutcome, EmergencyRecord, { id: string }]>(services.db, [
     sql`
       with current_row as (
         select e.id, e.status, e.ward_number from emergency_requests e
@@ -76,6 +77,15 @@ export async function respondToEmergency(services: ServiceContext, actor: AuthUs
              (${assignee}::uuid is null or exists (select 1 from assignee)) as assignee_ok,
              exists (select 1 from changed) as changed`,
     emergenciesQuery(sql`${byId(id)} and ${emergencyVisibility(actor)}`),
+    // The reporter's notification, only if this transaction changed it (updated_at = now()).
+    notifyUsersSql(
+      {
+        type: "emergency.updated",
+        key: eventKey("emergency.updated", id),
+        payload: { emergency_id: id, reference_number: fromRow("reference_number"), status: fromRow("status"), note: input.note ?? null },
+      },
+      sql`select e.user_id, e.reference_number, e.status from emergency_requests e where e.id = ${id} and e.updated_at = now()`,
+    ),
   ]);
   if (!outcome?.found || !stored) throw new ApiError("not_found");
   if (!outcome.allowed) throw new ApiError("forbidden");
@@ -83,6 +93,6 @@ export async function respondToEmergency(services: ServiceContext, actor: AuthUs
   // Not the next step from its status, already resolved, or someone else moved it first.
   if (!outcome.changed) throw new ApiError("conflict", "emergency_status_move");
   const emergency = toEmergencyDto(stored);
-  await tellReporter(services, emergency, input.note);
+  await tellReporter(services, emergency, notified.map((n) => n.id));
   return emergency;
 }

@@ -13,6 +13,7 @@ import type { AuthUser } from "../../lib/tokens";
 import type { StaffActor } from "../admin/staff-scope";
 import { inStaffWards } from "../admin/staff-scope";
 import { isStaff } from "../users/users.service";
+import { fromRow, notifyUsersSql } from "../notifications/notify";
 import { alertStaff } from "./emergency-alerts.service";
 import { countEmergenciesQuery, emergenciesQuery, listConditions, toEmergencyDto, type EmergencyRecord } from "./emergency.queries";
 import type { CreateEmergencyInput, EmergencyFilters } from "./emergency.schemas";
@@ -50,9 +51,10 @@ interface CreateOutcome {
  *  2. the limits, the day's next reference number (taken only when the limits allow it, so a
  *     refused call leaves no gap), the row and its first history entry;
  *  3. the emergency as stored;
- *  4. the phones of the staff responsible for its ward (only if it was stored).
- * Only once that has committed are the staff alerted (SMS through the queue, the live desk):
- * an emergency is durable before anyone is told about it.
+ *  4. the alert for each staff member responsible for its ward (only if it was stored): an inbox
+ *     row delivered by push and SMS (src/modules/notifications).
+ * Only once that has committed are the alerts queued and the live desk told: an emergency is
+ * durable before anyone is told about it.
  */
 export async function raiseEmergency(services: ServiceContext, reporter: AuthUser, input: CreateEmergencyInput, now = new Date()) {
   const id = crypto.randomUUID();
@@ -62,7 +64,7 @@ export async function raiseEmergency(services: ServiceContext, reporter: AuthUse
                      from emergency_requests where user_id = ${reporter.id})`;
   const allowed = sql`(select open_count < ${MAX_OPEN_EMERGENCIES} and hour_count < ${MAX_EMERGENCIES_PER_HOUR} from stats)`;
   const ward = sql`coalesce(${input.ward_number ?? null}::text, (select ward_number from users where id = ${reporter.id}))`;
-  const [, [outcome], [stored], staff] = await batchRows<[unknown, CreateOutcome, EmergencyRecord, { phone: string }]>(services.db, [
+  const [, [outcome], [stored], staffNotified] = await batchRows<[unknown, CreateOutcome, EmergencyRecord, { id: string }]>(services.db, [
     sql`select pg_advisory_xact_lock(hashtextextended(${`emergency:${reporter.id}`}, 0))`,
     sql`
       with stats as ${stats},
@@ -83,29 +85,36 @@ export async function raiseEmergency(services: ServiceContext, reporter: AuthUse
              exists (select 1 from created) as created
       from stats s`,
     emergenciesQuery(byId(id)),
-    staffResponsibleFor(ward, id),
+    notifyUsersSql(
+      {
+        type: "emergency.raised",
+        key: `emergency.raised:${id}`,
+        payload: { emergency_id: id, reference_number: fromRow("reference_number"), emergency_type: input.emergency_type, location: input.location, ward: fromRow("ward_number"), reporter_phone: reporter.phone },
+      },
+      staffResponsibleFor(id),
+    ),
   ]);
   if (!outcome?.created || !stored) {
     if (outcome && outcome.open_count >= MAX_OPEN_EMERGENCIES) throw new ApiError("conflict", "emergency_open_limit");
     throw new ApiError("rate_limited", "emergency_hourly_limit", undefined, { "Retry-After": String(Math.max(1, outcome?.retry_after ?? 60)) });
   }
   const emergency = toEmergencyDto(stored);
-  await alertStaff(services, emergency, staff.map((s) => s.phone));
+  await alertStaff(services, emergency, staffNotified.map((n) => n.id));
   return emergency;
 }
 
 /**
- * Active staff who answer for `ward`: super admins, and admins whose `emergency.read` covers it
- * (an unrestricted grant covers every ward, and so emergencies with no ward). Only if the
- * emergency `id` exists by then in the same transaction.
+ * Active staff who answer for the emergency's ward: super admins, and admins whose
+ * `emergency.read` covers it (an unrestricted grant covers every ward, and so emergencies with no
+ * ward) — with the columns their alert is written from. Nobody if it was not stored.
  */
-function staffResponsibleFor(ward: SQL, id: string): SQL {
+function staffResponsibleFor(id: string): SQL {
   return sql`
-    select s.phone from users s
+    select s.id as user_id, e.reference_number, e.ward_number
+    from emergency_requests e
+    join users s on s.is_active and s.user_type in ('admin', 'super_admin')
     cross join lateral (select staff_wards(s.id, 'emergency', 'read') as wards) w
-    where s.is_active and s.user_type in ('admin', 'super_admin')
-      and (w.wards is null or ${ward} = any(w.wards))
-      and exists (select 1 from emergency_requests where id = ${id})`;
+    where e.id = ${id} and (w.wards is null or e.ward_number = any(w.wards))`;
 }
 
 export async function listEmergencies(services: ServiceContext, viewer: AuthUser, filters: EmergencyFilters, page: PageRequest) {

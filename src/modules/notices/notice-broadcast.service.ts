@@ -1,5 +1,5 @@
 /**
- * Urgent notices reach citizens by SMS — never from the request that publishes them.
+ * Urgent notices reach citizens by push, or SMS without the app — never from the request that publishes them.
  *
  *  1. Claim: the statement that publishes an urgent notice (create/update), or the cron for a
  *     scheduled one whose time has come (`releaseDueNoticeBroadcasts`), sets
@@ -7,18 +7,18 @@
  *     however many requests or cron runs race. The claimer enqueues `{notice_id, after_user_id: null}`
  *     on the `notices` queue (if that fails the claim is released again, and the next cron run retries).
  *  2. Pages: the queue consumer takes one keyset page of the targeted active citizens (by id), inserts
- *     their `notice_deliveries (notice_id, user_id)` rows with ON CONFLICT DO NOTHING RETURNING — only
- *     the rows this run inserted get an SMS (through the SMS queue, in sendBatch chunks of ≤ 100) —
- *     then enqueues the next page. A redelivered or retried page message therefore sends nothing twice.
- *     If handing SMS to the queue fails, the rows of the SMS not handed over are deleted again and the
- *     message is retried, so those citizens are not skipped.
+ *     their `notice_deliveries (notice_id, user_id)` rows with ON CONFLICT DO NOTHING — only the rows
+ *     this run inserted get an inbox notification, in the same batch (the notifications outbox:
+ *     push first, SMS without a device) — then enqueues the next page. A redelivered or retried
+ *     page message therefore notifies nobody twice, and a lost delivery nudge is recovered by the
+ *     outbox sweep, so nobody is skipped either.
  */
 import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
-import type { SmsJob } from "../sms/sms.service";
+import { batchRows } from "../../db/batch";
+import { dispatchNotifications, fromRow, notifyUsersSql } from "../notifications/notify";
 
 export const BROADCAST_PAGE_SIZE = 500;
-const SMS_CHUNK = 100;
 const DUE_PER_RUN = 100;
 
 export interface NoticeBroadcastJob {
@@ -84,28 +84,29 @@ export async function releaseDueNoticeBroadcasts(services: ServiceContext): Prom
 
 interface PageRow {
   id: string;
-  phone: string;
   fresh: boolean;
-  title: string;
 }
 
 /**
- * One page of a broadcast: the next `pageSize` targeted citizens after `after_user_id`; those not yet
- * delivered get their SMS. Returns how many were sent and the job for the next page (null when done).
+ * One page of a broadcast: the next `pageSize` targeted citizens after `after_user_id`. In one batch,
+ * those not yet reached are recorded (notice_deliveries) and get their inbox notification — the
+ * notifications outbox, delivered by push or, without a device, by SMS. Returns how many were
+ * notified and the job for the next page (null when done).
  */
 export async function broadcastNoticePage(
   services: ServiceContext,
   job: NoticeBroadcastJob,
   pageSize = BROADCAST_PAGE_SIZE,
 ): Promise<{ sent: number; next: NoticeBroadcastJob | null }> {
-  const { rows } = await services.db.execute<PageRow & Record<string, unknown>>(sql`
+  const [rows, notified] = await batchRows<[PageRow, { id: string }]>(services.db, [
+    sql`
     with notice as (
       select id, title, target_wards from notices
       where id = ${job.notice_id} and urgent and is_active and broadcast_started_at is not null
         and (expires_at is null or expires_at > now())
     ),
     page as (
-      select u.id, u.phone from users u, notice
+      select u.id from users u, notice
       where u.user_type = 'citizen' and u.is_active and u.is_verified
         and (cardinality(notice.target_wards) = 0 or u.ward_number = any(notice.target_wards))
         and (${job.after_user_id}::uuid is null or u.id > ${job.after_user_id}::uuid)
@@ -117,25 +118,19 @@ export async function broadcastNoticePage(
       on conflict do nothing
       returning user_id
     )
-    select p.id, p.phone, c.user_id is not null as fresh, (select title from notice) as title
+    select p.id, c.user_id is not null as fresh
     from page p left join claimed c on c.user_id = p.id
-    order by p.id`);
-  const fresh = rows.filter((r) => r.fresh);
-  let sent = 0;
-  for (let i = 0; i < fresh.length; i += SMS_CHUNK) {
-    const chunk = fresh.slice(i, i + SMS_CHUNK);
-    try {
-      await services.env.SMS_QUEUE.sendBatch(chunk.map((r) => ({ body: { phone: r.phone, text: noticeSmsText(r.title) } satisfies SmsJob, contentType: "json" as const })));
-      sent += chunk.length;
-    } catch (err) {
-      // These and the rest were claimed but not handed over: unclaim them so the retry sends them.
-      const unsent = fresh.slice(i).map((r) => r.id);
-      await services.db.execute(sql`delete from notice_deliveries where notice_id = ${job.notice_id} and user_id = any(${`{${unsent.join(",")}}`}::uuid[])`);
-      throw err;
-    }
-  }
+    order by p.id`,
+    // The rows this transaction claimed (queued_at = now()) get their notification, in the same batch.
+    notifyUsersSql(
+      { type: "notice.urgent", key: `notice.urgent:${job.notice_id}`, payload: { notice_id: job.notice_id, title: fromRow("title") } },
+      sql`select d.user_id, n.title from notice_deliveries d join notices n on n.id = d.notice_id
+          where d.notice_id = ${job.notice_id} and d.queued_at = now()`,
+    ),
+  ]);
+  await dispatchNotifications(services, notified.map((r) => r.id));
   const last = rows[rows.length - 1];
   const next = rows.length === pageSize && last ? { notice_id: job.notice_id, after_user_id: last.id } : null;
   if (next) await services.env.NOTICE_QUEUE.send(next, { contentType: "json" });
-  return { sent, next };
+  return { sent: notified.length, next };
 }

@@ -19,7 +19,7 @@ import type { PaymentRow } from "../../db/types";
 import { toPaisa } from "../../lib/money";
 import { gatewayFor } from "../../providers/payments";
 import { GatewayUnavailableError, type GatewayAnswer, type GatewayPaymentState } from "../../providers/payments/gateway";
-import { enqueueSms } from "../sms/sms.service";
+import { dispatchNotifications, fromRow, notifyUsersSql } from "../notifications/notify";
 
 export const OPEN_STATUSES = ["pending", "processing"] as const;
 export const DONATION_SERVICE_TYPE = "donation";
@@ -245,17 +245,25 @@ async function complete(services: ServiceContext, payment: PaymentRow, state: Ga
     from awaiting a, donation_projects p
     where d.id = a.id and p.id = d.project_id
     returning d.receipt_number, p.name as project_name`);
-  const [[won], { rows: receipts }] = await services.db.batch([completion, receipt]);
+  // The receipt goes out as a notification written in the same batch: it exists if and only if
+  // this settler's completion committed (completed_at = now() is this transaction's own write).
+  const justCompleted = sql`p.id = ${payment.id} and p.status = 'completed' and p.completed_at = now()`;
+  const paymentNotice = services.db.execute<{ id: string }>(
+    notifyUsersSql(
+      { type: "payment.completed", key: `payment.completed:${payment.id}`, payload: { payment_id: payment.id, amount: payment.amount, service: payment.serviceType, transaction_id: payment.transactionId, gateway_trx: state.transactionId ?? null } },
+      sql`select p.user_id from ${payments} p where ${justCompleted} and not exists (select 1 from ${donations} d where d.payment_id = p.id)`,
+    ),
+  );
+  const donationNotice = services.db.execute<{ id: string }>(
+    notifyUsersSql(
+      { type: "donation.completed", key: `donation.completed:${payment.id}`, payload: { payment_id: payment.id, amount: payment.amount, project: fromRow("project"), receipt_number: fromRow("receipt_number") } },
+      sql`select p.user_id, d.receipt_number, dp.name as project from ${payments} p join ${donations} d on d.payment_id = p.id join donation_projects dp on dp.id = d.project_id where ${justCompleted}`,
+    ),
+  );
+  const [[won], , { rows: paid }, { rows: donated }] = await services.db.batch([completion, receipt, paymentNotice, donationNotice]);
   if (!won) return { outcome: "already_settled", payment };
-  const { userPhone, ...completed } = won;
-  const donation = receipts[0];
-  const text = donation ? donationReceiptText(completed, donation.receipt_number, donation.project_name) : paymentReceiptText(completed);
-  try {
-    await enqueueSms(services.env, { phone: userPhone, text });
-  } catch (err) {
-    // The payment is complete whatever happens to its SMS; say so loudly rather than undo it.
-    console.error(JSON.stringify({ level: "error", msg: "receipt sms not queued", payment_id: completed.id, error: err instanceof Error ? err.message : String(err) }));
-  }
+  const { userPhone: _phone, ...completed } = won;
+  await dispatchNotifications(services, [...paid, ...donated].map((r) => r.id));
   return { outcome: "completed", payment: completed };
 }
 
