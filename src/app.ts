@@ -25,6 +25,7 @@ import { mediaRouter, usersRouter } from "./modules/users/users.index";
 import { adminUsersRouter } from "./modules/admin-users/admin-users.index";
 import { dashboardRouter } from "./modules/dashboard/dashboard.index";
 import { emergencyDeskRouter, emergencyRouter } from "./modules/emergency/emergency.index";
+import { open311AdminRouter, open311Router } from "./modules/open311/open311.index";
 
 export const API_PREFIX = "/api/v1";
 
@@ -62,8 +63,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, dashboardRouter);
   app.route(API_PREFIX, emergencyRouter);
   app.route(API_PREFIX, noticesRouter);
+  app.route(API_PREFIX, open311AdminRouter);
   app.route("/", chatSocketRouter); // GET /ws/chat/{room_id}: outside /api/v1 per the contract
   app.route("/", emergencyDeskRouter); // GET /ws/emergency
+  app.route("/", open311Router); // GeoReport v2 at /open311/v2, outside /api/v1 (its own error shape)
   app.route(API_PREFIX, devRouter);
   app.route(API_PREFIX, chatDevRouter);
 
