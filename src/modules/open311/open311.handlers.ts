@@ -26,7 +26,7 @@ const query = (c: C) => c.req.query() as Record<string, string | undefined>;
 
 /** `name.json` / `name.xml` from a served route's one-segment parameter; anything else is 404. */
 function fileParam(c: C): [string, Format] {
-  const split = splitFormat(decodeURIComponent((c.req.param() as { file?: string }).file ?? ""));
+  const split = splitFormat((c.req.param() as { file?: string }).file ?? ""); // already decoded by the router
   if (!split) throw Open311Error.of(404, "Not found: ask for .json or .xml.");
   return split;
 }
