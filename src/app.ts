@@ -25,6 +25,7 @@ import { mediaRouter, usersRouter } from "./modules/users/users.index";
 import { adminUsersRouter } from "./modules/admin-users/admin-users.index";
 import { dashboardRouter } from "./modules/dashboard/dashboard.index";
 import { emergencyDeskRouter, emergencyRouter } from "./modules/emergency/emergency.index";
+import { handleOpen311Error } from "./modules/open311/open311.format";
 import { open311AdminRouter, open311Router } from "./modules/open311/open311.index";
 
 export const API_PREFIX = "/api/v1";
@@ -86,7 +87,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.notFound(() => {
     throw new ApiError("not_found");
   });
-  app.onError(handleError);
+  // Open311 answers every failure in its specification's shape, also those of app-wide middleware (413).
+  app.onError((err, c) => (c.req.path.startsWith("/open311/") ? handleOpen311Error(err, c) : handleError(err, c)));
   return app;
 }
 

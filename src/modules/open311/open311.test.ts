@@ -455,3 +455,15 @@ describe("hostile input never reaches a 5xx", () => {
     }
   });
 });
+
+describe("app-wide limits", () => {
+  it("a body over the size limit is the spec's 413, not the REST envelope", async () => {
+    const res = await call("/open311/v2/requests.xml", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `description=${"x".repeat(70 * 1024)}`,
+    });
+    expect(res.status).toBe(413);
+    expect(res.xml).toEqual({ root: "errors", value: [{ code: "413", description: expect.any(String) }] });
+  });
+});
