@@ -6,7 +6,7 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fileComplaint } from "../../../test/support/complaints";
-import { randomPhone, signedIn, withServices, type SignedInUser } from "../../../test/support/factories";
+import { registerAndGetCode, randomPhone, signedIn, withServices, type SignedInUser } from "../../../test/support/factories";
 import { file, form, pngBytes } from "../../../test/support/files";
 import { api, roundTrips } from "../../../test/support/http";
 import { call, fileRequest, issueKey, post, requestFields, type RawResponse } from "../../../test/support/open311";
@@ -165,6 +165,18 @@ describe("POST requests", () => {
     const got = await both(`/open311/v2/requests/${id}`, "service_requests");
     expect(got.json.json[0]).toMatchObject({ service_request_id: id, status: "open", service_code: "waste_management", service_name: "বর্জ্য ব্যবস্থাপনা", lat: 23.7561, long: 90.3872 });
     expect(got.json.json[0].agency_responsible).toBe("Dhaka City Corporation, ward 27");
+  });
+
+  it("the phone's owner claims the account by registering with it (OTP), and then owns the request", async () => {
+    const phone = randomPhone();
+    const id = await fileRequest(key, phone);
+    const [owner] = await withServices(async ({ db }) => (await db.execute<{ id: string }>(sql`select id from users where phone = ${phone}`)).rows);
+    const { code, userId } = await registerAndGetCode(phone);
+    expect(userId).toBe(owner!.id);
+    const verified = await api("/api/v1/auth/verify-otp", { body: { phone, otp_code: code } });
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+    const mine = await api(`/api/v1/complaints/track/${id}`, { token: verified.body.access_token });
+    expect(mine.status, JSON.stringify(mine.body)).toBe(200);
   });
 
   it("files for an existing account without changing it, and answers in XML too", async () => {
