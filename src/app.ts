@@ -26,6 +26,8 @@ import { adminUsersRouter } from "./modules/admin-users/admin-users.index";
 import { dashboardRouter } from "./modules/dashboard/dashboard.index";
 import { emergencyDeskRouter, emergencyRouter } from "./modules/emergency/emergency.index";
 import { notificationsDevRouter, notificationsRouter } from "./modules/notifications/notifications.index";
+import { handleOpen311Error } from "./modules/open311/open311.format";
+import { open311AdminRouter, open311Router } from "./modules/open311/open311.index";
 
 export const API_PREFIX = "/api/v1";
 
@@ -64,8 +66,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, emergencyRouter);
   app.route(API_PREFIX, noticesRouter);
   app.route(API_PREFIX, notificationsRouter);
+  app.route(API_PREFIX, open311AdminRouter);
   app.route("/", chatSocketRouter); // GET /ws/chat/{room_id}: outside /api/v1 per the contract
   app.route("/", emergencyDeskRouter); // GET /ws/emergency
+  app.route("/", open311Router); // GeoReport v2 at /open311/v2, outside /api/v1 (its own error shape)
   app.route(API_PREFIX, devRouter);
   app.route(API_PREFIX, chatDevRouter);
   app.route(API_PREFIX, notificationsDevRouter);
@@ -86,7 +90,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.notFound(() => {
     throw new ApiError("not_found");
   });
-  app.onError(handleError);
+  // Open311 answers every failure in its specification's shape, also those of app-wide middleware (413).
+  app.onError((err, c) => (c.req.path.startsWith("/open311/") ? handleOpen311Error(err, c) : handleError(err, c)));
   return app;
 }
 

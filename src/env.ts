@@ -62,6 +62,10 @@ export const configSchema = z.object({
       return parsed.data;
     }),
   FCM_API_URL: z.string().url().default("https://fcm.googleapis.com"),
+  /** Open311 GeoReport v2: the jurisdiction_id this endpoint serves (a request naming another gets 404). */
+  OPEN311_JURISDICTION_ID: z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, "letters, digits, dots, dashes").default("dhaka.gov.bd"),
+  /** Open311 `agency_responsible` of every request (with its ward when known). */
+  OPEN311_AGENCY: z.string().trim().min(1).max(200).default("Dhaka City Corporation"),
   /** `info` logs every request; `warn` only problems. */
   LOG_LEVEL: z.enum(["info", "warn", "error"]).default("info"),
 });

@@ -43,3 +43,12 @@ export function randomDigits(length: number): string {
   }
   return out;
 }
+
+export async function sha256Hex(message: string): Promise<string> {
+  return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(message)));
+}
+
+/** `bytes` random bytes as unpadded base64url (URL-safe, for keys and links). */
+export function randomToken(bytes = 32): string {
+  return toBase64(crypto.getRandomValues(new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}

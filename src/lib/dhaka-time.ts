@@ -18,3 +18,11 @@ export function dhakaDate(instant: Date = new Date()): string {
 export function dhakaDayStart(day: string): Date {
   return new Date(Date.parse(`${day}T00:00:00Z`) - DHAKA_OFFSET_MS);
 }
+
+/**
+ * A W3C datetime (ISO 8601 profile) in Dhaka time, to the second: `2026-11-22T14:05:09+06:00`
+ * (Open311 GeoReport v2 requires the offset).
+ */
+export function dhakaW3c(instant: Date): string {
+  return `${new Date(instant.getTime() + DHAKA_OFFSET_MS).toISOString().slice(0, 19)}+06:00`;
+}
