@@ -20,6 +20,7 @@ import { healthRouter } from "./modules/health/health.index";
 import { donationsRouter } from "./modules/donations/donations.index";
 import { metaRouter } from "./modules/meta/meta.index";
 import { noticesRouter } from "./modules/notices/notices.index";
+import { calendarRouter } from "./modules/calendar/calendar.index";
 import { paymentsRouter } from "./modules/payments/payments.index";
 import { mediaRouter, usersRouter } from "./modules/users/users.index";
 import { adminUsersRouter } from "./modules/admin-users/admin-users.index";
@@ -62,6 +63,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, dashboardRouter);
   app.route(API_PREFIX, emergencyRouter);
   app.route(API_PREFIX, noticesRouter);
+  app.route(API_PREFIX, calendarRouter);
   app.route("/", chatSocketRouter); // GET /ws/chat/{room_id}: outside /api/v1 per the contract
   app.route("/", emergencyDeskRouter); // GET /ws/emergency
   app.route(API_PREFIX, devRouter);

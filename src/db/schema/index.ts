@@ -9,3 +9,5 @@ export * from "./chat";
 export * from "./admin";
 export * from "./emergency";
 export * from "./notices";
+export * from "./calendar";
+export * from "./gallery";
