@@ -21,6 +21,7 @@ import { donationsRouter } from "./modules/donations/donations.index";
 import { metaRouter } from "./modules/meta/meta.index";
 import { noticesRouter } from "./modules/notices/notices.index";
 import { calendarRouter } from "./modules/calendar/calendar.index";
+import { galleryRouter } from "./modules/gallery/gallery.index";
 import { paymentsRouter } from "./modules/payments/payments.index";
 import { mediaRouter, usersRouter } from "./modules/users/users.index";
 import { adminUsersRouter } from "./modules/admin-users/admin-users.index";
@@ -64,6 +65,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, emergencyRouter);
   app.route(API_PREFIX, noticesRouter);
   app.route(API_PREFIX, calendarRouter);
+  app.route(API_PREFIX, galleryRouter);
   app.route("/", chatSocketRouter); // GET /ws/chat/{room_id}: outside /api/v1 per the contract
   app.route("/", emergencyDeskRouter); // GET /ws/emergency
   app.route(API_PREFIX, devRouter);
