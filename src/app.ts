@@ -20,6 +20,8 @@ import { healthRouter } from "./modules/health/health.index";
 import { donationsRouter } from "./modules/donations/donations.index";
 import { metaRouter } from "./modules/meta/meta.index";
 import { noticesRouter } from "./modules/notices/notices.index";
+import { calendarRouter } from "./modules/calendar/calendar.index";
+import { galleryRouter } from "./modules/gallery/gallery.index";
 import { paymentsRouter } from "./modules/payments/payments.index";
 import { mediaRouter, usersRouter } from "./modules/users/users.index";
 import { adminUsersRouter } from "./modules/admin-users/admin-users.index";
@@ -67,6 +69,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, noticesRouter);
   app.route(API_PREFIX, notificationsRouter);
   app.route(API_PREFIX, open311AdminRouter);
+  app.route(API_PREFIX, calendarRouter);
+  app.route(API_PREFIX, galleryRouter);
   app.route("/", chatSocketRouter); // GET /ws/chat/{room_id}: outside /api/v1 per the contract
   app.route("/", emergencyDeskRouter); // GET /ws/emergency
   app.route("/", open311Router); // GeoReport v2 at /open311/v2, outside /api/v1 (its own error shape)

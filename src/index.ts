@@ -10,6 +10,7 @@ import { consumeReports } from "../queues/reports";
 import { consumeSms, consumeSmsDeadLetters } from "../queues/sms";
 import { createApp, normalizeRequest } from "./app";
 import { withServiceContext } from "./context";
+import { sweepGalleryObjects } from "./modules/gallery/gallery.service";
 import { releaseDueNoticeBroadcasts } from "./modules/notices/notice-broadcast.service";
 import { sweepUndelivered } from "./modules/notifications/delivery.service";
 import { reconcileStalePayments } from "./modules/payments/reconciliation.service";
@@ -53,6 +54,7 @@ export default {
       withServiceContext(env, (services) => reconcileStalePayments(services)),
       withServiceContext(env, (services) => releaseDueNoticeBroadcasts(services)),
       withServiceContext(env, (services) => sweepUndelivered(services)),
+      withServiceContext(env, (services) => sweepGalleryObjects(services)),
     ]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;

@@ -162,3 +162,37 @@ export async function chatRooms(): Promise<{ token: string; historyRoom: string 
   for (let n = history; n < 50; n++) await postMessage(historyRoom, token, `bench history ${n}`);
   return { token, historyRoom };
 }
+
+/** Ward 299's bench calendar: 20 weekly series (one row each) the public list expands; idempotent. */
+export async function calendarEvents(): Promise<{ path: string }> {
+  const staff = (await login(STAFF)).access;
+  const path = "/api/v1/calendar/events?ward_number=299&category=cleaning_drive&from=2030-01-01&to=2030-03-31&page_size=20";
+  const mine = () => http("GET", "/api/v1/calendar/events.ics?ward_number=299&category=cleaning_drive");
+  const existing = (must(await mine(), 200, "bench calendar feed").body as unknown as string).split("BEGIN:VEVENT").length - 1;
+  await inParallel(4, Array.from({ length: Math.max(0, 20 - existing) }, (_, i) => existing + i), async (n) => {
+    const day = String(1 + (n % 28)).padStart(2, "0");
+    const json = {
+      title: `Bench drive ${n}`,
+      category: "cleaning_drive",
+      target_wards: ["299"],
+      starts_at: `2030-01-${day}T08:00:00+06:00`,
+      ends_at: `2030-01-${day}T10:00:00+06:00`,
+      recurrence: { freq: "weekly", until: "2030-12-31" },
+    };
+    must(await http("POST", "/api/v1/calendar/events", { json, token: staff }), 201, "create a bench calendar series");
+  });
+  return { path };
+}
+
+/** 20 small gallery images in category `bench`; idempotent. */
+export async function galleryItems(): Promise<{ path: string }> {
+  const staff = (await login(STAFF)).access;
+  const path = "/api/v1/gallery?category=bench&page_size=20";
+  const existing = must(await http("GET", path), 200, "count bench gallery items").body.count as number;
+  const png = new Uint8Array(photo("bench.png").size);
+  png.set(new Uint8Array(await photo("bench.png").arrayBuffer()));
+  await inParallel(4, Array.from({ length: Math.max(0, 20 - existing) }, (_, i) => existing + i), async (n) => {
+    must(await http("POST", `/api/v1/gallery?title=Bench%20photo%20${n}&category=bench`, { raw: { bytes: png, type: "image/png" }, token: staff }), 201, "upload a bench gallery image");
+  });
+  return { path };
+}

@@ -30,6 +30,8 @@ export interface Reply {
 export interface RequestOptions {
   json?: unknown;
   form?: FormData;
+  /** A raw body (the gallery's streamed uploads). */
+  raw?: { bytes: Uint8Array; type: string };
   token?: string;
   headers?: Record<string, string>;
 }
@@ -50,6 +52,9 @@ export async function http(method: string, path: string, options: RequestOptions
     const encoded = new Response(options.form); // multipart encoding (setup only)
     payload = Buffer.from(await encoded.arrayBuffer());
     headers["content-type"] = encoded.headers.get("content-type")!;
+  } else if (options.raw) {
+    payload = Buffer.from(options.raw.bytes);
+    headers["content-type"] = options.raw.type;
   } else if (options.json !== undefined) {
     payload = Buffer.from(JSON.stringify(options.json));
     headers["content-type"] = "application/json";

@@ -4,7 +4,7 @@
  * setup prepared is used up, which ends the scenario early). New scenarios go into SCENARIOS.
  */
 import { paymentScenarios, type BenchScenario } from "../bench-payments";
-import { chatRooms, benchCitizens, complaintJson, credentials, login, openComplaints, payments, photoComplaints, sessionsFor } from "./fixtures";
+import { calendarEvents, chatRooms, benchCitizens, complaintJson, credentials, login, openComplaints, payments, galleryItems, photoComplaints, sessionsFor } from "./fixtures";
 import { http, must, type Reply } from "./http";
 
 export const EXHAUSTED = Symbol("exhausted");
@@ -177,6 +177,27 @@ export const SCENARIOS: Scenario[] = [
       return same(n, { token, path: `/api/v1/payments/${paymentId}` });
     },
     request: async (s: { token: string; path: string }) => must(await http("GET", s.path, { token: s.token }), 200, "get payment"),
+  },
+  {
+    name: "calendar-list",
+    description: "GET /api/v1/calendar/events (anonymous; 20 weekly series expanded over 3 months, a page of 20 occurrences)",
+    setup: async (n) => same(n, (await calendarEvents()).path),
+    request: async (path: string) => must(await http("GET", path), 200, "calendar list"),
+  },
+  {
+    name: "calendar-ics",
+    description: "GET /api/v1/calendar/events.ics?ward_number=299 (anonymous iCalendar feed)",
+    setup: async (n) => {
+      await calendarEvents();
+      return same(n, "/api/v1/calendar/events.ics?ward_number=299&category=cleaning_drive");
+    },
+    request: async (path: string) => must(await http("GET", path), 200, "calendar feed"),
+  },
+  {
+    name: "gallery-list",
+    description: "GET /api/v1/gallery?page_size=20 (anonymous, a full page)",
+    setup: async (n) => same(n, (await galleryItems()).path),
+    request: async (path: string) => must(await http("GET", path), 200, "gallery list"),
   },
   perWorker(paymentsProcess!),
   perWorker(paymentsSettle!, true),

@@ -87,6 +87,15 @@ export const enumCatalog = {
     e("high", "high", "High", "উচ্চ"),
     e("urgent", "urgent", "Urgent", "জরুরি"),
   ],
+  calendar_category: [
+    e("public_holiday", "public_holiday", "Public holiday", "সরকারি ছুটি"),
+    e("city_event", "city_event", "City event", "নগর অনুষ্ঠান"),
+    e("vaccination", "vaccination", "Vaccination", "টিকাদান"),
+    e("cleaning_drive", "cleaning_drive", "Cleaning drive", "পরিচ্ছন্নতা অভিযান"),
+    e("tax_deadline", "tax_deadline", "Tax deadline", "কর পরিশোধের শেষ সময়"),
+    e("meeting", "meeting", "Meeting", "সভা"),
+    e("other", "other", "Other", "অন্যান্য"),
+  ],
   chat_message_type: [
     e("text", "text", "Text", "লেখা"),
     e("image", "image", "Image", "ছবি"),

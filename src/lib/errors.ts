@@ -20,6 +20,8 @@ export const statusByCode = {
   upgrade_required: 426,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** A Range request outside the object (answered with a Content-Range of the whole size). */
+  range_not_satisfiable: 416,
   /** A well-formed request for a payment method that has no configured gateway (yet). */
   payment_method_unavailable: 422,
   /** The payment gateway refused the request (create or refund) for a reason of its own. */

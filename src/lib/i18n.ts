@@ -107,6 +107,9 @@ const messages = {
     bn: "সর্বশেষ সক্রিয় সুপার অ্যাডমিনকে পদচ্যুত বা নিষ্ক্রিয় করা যায় না।",
   },
   report_link_expired: { en: "This download link has expired; open the report again for a new one.", bn: "ডাউনলোড লিংকের মেয়াদ শেষ; নতুন লিংকের জন্য রিপোর্টটি আবার খুলুন।" },
+  range_not_satisfiable: { en: "The requested range is outside the file.", bn: "অনুরোধ করা অংশটি ফাইলের বাইরে।" },
+  calendar_event_full: { en: "This event is full.", bn: "এই অনুষ্ঠানে আর কোনো আসন খালি নেই।" },
+  calendar_event_ended: { en: "This event is over.", bn: "এই অনুষ্ঠানটি শেষ হয়ে গেছে।" },
   permissions_admin_only: { en: "Permissions apply to admin accounts only.", bn: "অনুমতি শুধু অ্যাডমিন অ্যাকাউন্টের জন্য।" },
 } as const satisfies Record<string, Record<Lang, string>>;
 

@@ -17,8 +17,15 @@ const tooLarge = () => {
 const jsonLimit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: tooLarge });
 const multipartLimit = bodyLimit({ maxSize: MULTIPART_BODY_LIMIT, onError: tooLarge });
 
+/**
+ * Raw-body uploads that stream into R2 and enforce their own per-type limits while reading (the
+ * gallery: images ≤ 10 MB, videos ≤ 100 MB; src/modules/gallery/gallery.upload.ts).
+ */
+const STREAMED_UPLOADS = new Set(["/api/v1/gallery"]);
+
 export const bodySizeLimit = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
+  if (c.req.method === "POST" && STREAMED_UPLOADS.has(c.req.path)) return next();
   const type = c.req.header("content-type") ?? "";
   return /^multipart\/form-data/i.test(type) ? multipartLimit(c, next) : jsonLimit(c, next);
 });

@@ -159,12 +159,13 @@ describe("/api alias and trailing slashes", () => {
 });
 
 describe("GET /meta/enums", () => {
-  it("lists all 12 enumerations with Bengali and English labels", async () => {
+  it("lists all 13 enumerations with Bengali and English labels", async () => {
     const res = await SELF.fetch(`${BASE}/api/v1/meta/enums`);
     const body = await res.json<Record<string, { value: string; en: string; bn: string; alias: string }[]>>();
     expect(Object.keys(body).sort()).toEqual(
       [
         "chat_message_type",
+        "calendar_category",
         "complaint_category",
         "complaint_priority",
         "complaint_status",

@@ -10,3 +10,5 @@ export * from "./admin";
 export * from "./emergency";
 export * from "./notices";
 export * from "./open311";
+export * from "./calendar";
+export * from "./gallery";
