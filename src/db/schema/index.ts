@@ -9,3 +9,4 @@ export * from "./chat";
 export * from "./admin";
 export * from "./emergency";
 export * from "./notices";
+export * from "./waste";
