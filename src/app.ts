@@ -25,6 +25,7 @@ import { mediaRouter, usersRouter } from "./modules/users/users.index";
 import { adminUsersRouter } from "./modules/admin-users/admin-users.index";
 import { dashboardRouter } from "./modules/dashboard/dashboard.index";
 import { emergencyDeskRouter, emergencyRouter } from "./modules/emergency/emergency.index";
+import { wasteRouter } from "./modules/waste/waste.index";
 
 export const API_PREFIX = "/api/v1";
 
@@ -62,6 +63,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, dashboardRouter);
   app.route(API_PREFIX, emergencyRouter);
   app.route(API_PREFIX, noticesRouter);
+  app.route(API_PREFIX, wasteRouter);
   app.route("/", chatSocketRouter); // GET /ws/chat/{room_id}: outside /api/v1 per the contract
   app.route("/", emergencyDeskRouter); // GET /ws/emergency
   app.route(API_PREFIX, devRouter);
