@@ -176,22 +176,22 @@ export async function updateSchedule(services: ServiceContext, actor: AuthUser, 
   const windowOk = sql`coalesce(${input.end_time ?? null}::time, cur.end_time) > coalesce(${input.start_time ?? null}::time, cur.start_time)`;
   // A move onto a ward and type that has a schedule fails on the unique constraint: 409 (errors middleware).
   const [[row]] = await batchRows<[MutationOutcome]>(services.db, [
-      sql`
-        with cur as (select * from waste_schedules where id = ${id} for update),
-        changed as (
-          update waste_schedules s set ${sql.join([...assignments, sql`updated_at = now()`], sql`, `)}
-          from cur where s.id = cur.id and ${allowed} and ${windowOk}
-          returning ${COLUMNS}
-        ),
-        logged as (${logActivityFrom(services, actor.id, sql`changed`, {
-          action: "waste_schedule.update",
-          resourceType: "waste_schedule",
-          resourceId: sql`changed.id`,
-          details: sql`${JSON.stringify({ fields: Object.keys(input) })}::jsonb`,
-        })})
-        select c.*, exists (select 1 from cur) as found, coalesce((select ${allowed} from cur), false) as allowed,
-               coalesce((select ${windowOk} from cur), false) as window_ok
-        from (select 1) one left join changed c on true`,
+    sql`
+      with cur as (select * from waste_schedules where id = ${id} for update),
+      changed as (
+        update waste_schedules s set ${sql.join([...assignments, sql`updated_at = now()`], sql`, `)}
+        from cur where s.id = cur.id and ${allowed} and ${windowOk}
+        returning ${COLUMNS}
+      ),
+      logged as (${logActivityFrom(services, actor.id, sql`changed`, {
+        action: "waste_schedule.update",
+        resourceType: "waste_schedule",
+        resourceId: sql`changed.id`,
+        details: sql`${JSON.stringify({ fields: Object.keys(input) })}::jsonb`,
+      })})
+      select c.*, exists (select 1 from cur) as found, coalesce((select ${allowed} from cur), false) as allowed,
+             coalesce((select ${windowOk} from cur), false) as window_ok
+      from (select 1) one left join changed c on true`,
   ]);
   if (!row?.found) throw new ApiError("not_found");
   if (!row.allowed) throw new ApiError("forbidden");
