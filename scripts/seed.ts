@@ -59,6 +59,8 @@ export interface SeedResult {
   wardsCreated: number | null; // null: no (seedable) `wards` table
   donationProjectsCreated: number | null; // null: no `donation_projects` table
   noticesCreated: number | null; // null: no `notices` table
+  wasteSchedulesCreated: number | null; // null: no `waste_schedules` table
+  transferStationsCreated: number | null; // null: no `waste_sts` table
 }
 
 /** A few notices for the board (fixed ids, so re-running adds nothing). None urgent: seeding sends no SMS. */
@@ -105,6 +107,53 @@ async function seedNotices(client: pg.Client): Promise<number | null> {
   return created;
 }
 
+/**
+ * PLACEHOLDER collection schedules for every ward (household six days a week early morning,
+ * recyclables on Fridays): replace with each ward's real rota (admins edit them through the API).
+ * One per ward × waste type, so re-running adds nothing.
+ */
+async function seedWasteSchedules(client: pg.Client): Promise<number | null> {
+  const { rows } = await client.query<{ exists: boolean }>("select to_regclass('waste_schedules') is not null as exists");
+  if (!rows[0]?.exists) return null;
+  const result = await client.query(
+    `insert into waste_schedules (ward_number, waste_type, days_of_week, start_time, end_time, collector, notes)
+     select w::text, t.waste_type, t.days::smallint[], t.start_time::time, t.end_time::time, 'Ward conservancy team', 'Placeholder schedule: confirm with the ward office'
+     from generate_series(1, $1::int) w
+     cross join (values ('household', '{0,1,2,3,4,6}', '06:00', '09:00'), ('recyclable', '{5}', '10:00', '12:00')) as t(waste_type, days, start_time, end_time)
+     on conflict (ward_number, waste_type) do nothing`,
+    [DHAKA_WARDS.length],
+  );
+  return result.rowCount ?? 0;
+}
+
+/**
+ * The city's secondary transfer stations, as PLACEHOLDERS: one per zone, named after the zone,
+ * near the zone's wards (approximate Dhaka South coordinates) with a nominal 50-tonne capacity.
+ * Replace names, places and capacities with the corporation's STS register. Fixed ids.
+ */
+export const SEED_STATIONS = Array.from({ length: 10 }, (_, i) => ({
+  id: `7a5e0000-0000-4000-8000-0000000000${String(i + 1).padStart(2, "0")}`,
+  name: `STS Zone ${i + 1} (placeholder)`,
+  wardNumber: String(Math.min(75, Math.ceil((i + 0.5) * 7.5))),
+  latitude: (23.69 + (i % 5) * 0.012).toFixed(6),
+  longitude: (90.38 + Math.floor(i / 5) * 0.03 + (i % 3) * 0.01).toFixed(6),
+  capacityTonnes: "50.00",
+}));
+
+async function seedTransferStations(client: pg.Client): Promise<number | null> {
+  const { rows } = await client.query<{ exists: boolean }>("select to_regclass('waste_sts') is not null as exists");
+  if (!rows[0]?.exists) return null;
+  let created = 0;
+  for (const s of SEED_STATIONS) {
+    const result = await client.query(
+      `insert into waste_sts (id, name, ward_number, latitude, longitude, capacity_tonnes) values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+      [s.id, s.name, s.wardNumber, s.latitude, s.longitude, s.capacityTonnes],
+    );
+    created += result.rowCount ?? 0;
+  }
+  return created;
+}
+
 export async function seed(databaseUrl: string): Promise<SeedResult> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -136,6 +185,8 @@ export async function seed(databaseUrl: string): Promise<SeedResult> {
       wardsCreated: await seedWards(client),
       donationProjectsCreated: await seedDonationProjects(client),
       noticesCreated: await seedNotices(client),
+      wasteSchedulesCreated: await seedWasteSchedules(client),
+      transferStationsCreated: await seedTransferStations(client),
     };
   } finally {
     await client.end();
@@ -189,7 +240,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     async (r) => {
       const projects = r.donationProjectsCreated === null ? "" : `, ${r.donationProjectsCreated} donation project(s) created`;
       const noticesMade = r.noticesCreated === null ? "" : `, ${r.noticesCreated} notice(s) created`;
-      console.log(`db:seed: ${r.usersCreated} user(s) created${r.wardsCreated === null ? "" : `, ${r.wardsCreated} ward(s) created`}${projects}${noticesMade} (existing rows left as they are).`);
+      const waste =
+        r.wasteSchedulesCreated === null ? "" : `, ${r.wasteSchedulesCreated} waste schedule(s) and ${r.transferStationsCreated ?? 0} transfer station(s) created`;
+      console.log(`db:seed: ${r.usersCreated} user(s) created${r.wardsCreated === null ? "" : `, ${r.wardsCreated} ward(s) created`}${projects}${noticesMade}${waste} (existing rows left as they are).`);
       if (!demo) return;
       const client = new pg.Client({ connectionString: url });
       await client.connect();

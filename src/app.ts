@@ -30,6 +30,7 @@ import { emergencyDeskRouter, emergencyRouter } from "./modules/emergency/emerge
 import { notificationsDevRouter, notificationsRouter } from "./modules/notifications/notifications.index";
 import { handleOpen311Error } from "./modules/open311/open311.format";
 import { open311AdminRouter, open311Router } from "./modules/open311/open311.index";
+import { wasteRouter } from "./modules/waste/waste.index";
 
 export const API_PREFIX = "/api/v1";
 
@@ -71,6 +72,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(API_PREFIX, open311AdminRouter);
   app.route(API_PREFIX, calendarRouter);
   app.route(API_PREFIX, galleryRouter);
+  app.route(API_PREFIX, wasteRouter);
   app.route("/", chatSocketRouter); // GET /ws/chat/{room_id}: outside /api/v1 per the contract
   app.route("/", emergencyDeskRouter); // GET /ws/emergency
   app.route("/", open311Router); // GeoReport v2 at /open311/v2, outside /api/v1 (its own error shape)

@@ -68,6 +68,22 @@ const dashboardScenarios: Scenario[] = DASHBOARD.map((path) => ({
   request: async (state: { token: string; path: string }) => must(await http("GET", state.path, { token: state.token }), 200, path),
 }));
 
+/**
+ * Ward 12's schedules (seeded by `npm run db:seed`; made here if the database has none: the
+ * household and recyclable ones, through the API as the seeded super admin).
+ */
+async function wasteWard(): Promise<string> {
+  const ward = "12";
+  const listed = must(await http("GET", `/api/v1/waste/schedules?ward_number=${ward}`), 200, "list schedules");
+  if ((listed.body as { count: number }).count > 0) return ward;
+  const token = (await login(SUPER_ADMIN)).access;
+  for (const [waste_type, days_of_week] of [["household", ["saturday", "sunday", "monday", "tuesday", "wednesday", "thursday"]], ["recyclable", ["friday"]]] as const) {
+    const made = await http("POST", "/api/v1/waste/schedules", { token, json: { ward_number: ward, waste_type, days_of_week, start_time: "07:00", end_time: "10:00" } });
+    if (made.status !== 201 && made.status !== 409) must(made, 201, "create schedule");
+  }
+  return ward;
+}
+
 export const SCENARIOS: Scenario[] = [
   {
     name: "me",
@@ -198,6 +214,18 @@ export const SCENARIOS: Scenario[] = [
     description: "GET /api/v1/gallery?page_size=20 (anonymous, a full page)",
     setup: async (n) => same(n, (await galleryItems()).path),
     request: async (path: string) => must(await http("GET", path), 200, "gallery list"),
+  },
+  {
+    name: "waste-schedules",
+    description: "GET /api/v1/waste/schedules?ward_number=12 (public, cacheable: no auth, one round trip)",
+    setup: async (n) => same(n, await wasteWard()),
+    request: async (ward: string) => must(await http("GET", `/api/v1/waste/schedules?ward_number=${ward}`), 200, "list schedules"),
+  },
+  {
+    name: "waste-schedules-next",
+    description: "GET /api/v1/waste/schedules/next?ward_number=12 (public: the next 7 days' collections, one round trip)",
+    setup: async (n) => same(n, await wasteWard()),
+    request: async (ward: string) => must(await http("GET", `/api/v1/waste/schedules/next?ward_number=${ward}`), 200, "next collections"),
   },
   perWorker(paymentsProcess!),
   perWorker(paymentsSettle!, true),

@@ -101,6 +101,24 @@ export const enumCatalog = {
     e("image", "image", "Image", "ছবি"),
     e("file", "file", "File", "ফাইল"),
   ],
+  waste_type: [
+    e("household", "household", "Household", "গৃহস্থালি"),
+    e("recyclable", "recyclable", "Recyclable", "পুনর্ব্যবহারযোগ্য"),
+    e("medical", "medical", "Medical", "চিকিৎসা বর্জ্য"),
+    e("construction", "construction", "Construction debris (bulky)", "নির্মাণ বর্জ্য (বড় আকারের)"),
+    e("e_waste", "e_waste", "E-waste", "ই-বর্জ্য"),
+  ],
+  pickup_status: [
+    e("requested", "requested", "Requested", "অনুরোধ করা হয়েছে"),
+    e("scheduled", "scheduled", "Scheduled", "সময় নির্ধারিত"),
+    e("collected", "collected", "Collected", "সংগ্রহ করা হয়েছে"),
+    e("cancelled", "cancelled", "Cancelled", "বাতিল"),
+  ],
+  sts_status: [
+    e("operational", "operational", "Operational", "চালু"),
+    e("maintenance", "maintenance", "Under maintenance", "রক্ষণাবেক্ষণে"),
+    e("closed", "closed", "Closed", "বন্ধ"),
+  ],
   user_type: [
     e("citizen", "citizen", "Citizen", "নাগরিক"),
     e("admin", "admin", "Admin", "প্রশাসক"),

@@ -75,6 +75,26 @@ const messages = {
     en: "An emergency moves submitted → in progress → resolved, one step at a time.",
     bn: "জরুরি অনুরোধের অবস্থা ধাপে ধাপে বদলায়: জমা দেওয়া হয়েছে → প্রক্রিয়াধীন → সমাধান হয়েছে।",
   },
+  waste_schedule_taken: {
+    en: "This ward already has a schedule for this waste type; change that one instead.",
+    bn: "এই ওয়ার্ডে এই ধরনের বর্জ্যের সময়সূচি আগে থেকেই আছে; সেটিই পরিবর্তন করুন।",
+  },
+  pickup_status_move: {
+    en: "A pickup moves requested → scheduled → collected, or is cancelled while requested or scheduled.",
+    bn: "অপসারণ অনুরোধের অবস্থা বদলায়: অনুরোধ করা হয়েছে → সময় নির্ধারিত → সংগ্রহ করা হয়েছে; অনুরোধ বা নির্ধারিত অবস্থায় বাতিল করা যায়।",
+  },
+  pickup_unpaid: {
+    en: "This pickup carries a fee that has not been paid yet: it cannot be scheduled.",
+    bn: "এই অপসারণের ফি এখনও পরিশোধ করা হয়নি: সময় নির্ধারণ করা যাবে না।",
+  },
+  pickup_not_payable: {
+    en: "Nothing to pay: the pickup is free, already paid, or no longer waiting.",
+    bn: "পরিশোধের কিছু নেই: অপসারণটি বিনামূল্যে, ইতিমধ্যে পরিশোধিত, অথবা আর অপেক্ষমাণ নয়।",
+  },
+  pickup_fee_elsewhere: {
+    en: "Pickup fees are paid through POST /waste/pickup-requests/{id}/pay.",
+    bn: "অপসারণ ফি POST /waste/pickup-requests/{id}/pay দিয়ে পরিশোধ করুন।",
+  },
   upgrade_required: { en: "This endpoint needs a WebSocket upgrade.", bn: "এই ঠিকানায় WebSocket সংযোগ প্রয়োজন।" },
   // Chat (error frames and REST validation details)
   chat_text_too_long: { en: "A message may have at most 4,000 characters.", bn: "একটি বার্তায় সর্বোচ্চ ৪,০০০ অক্ষর থাকতে পারে।" },

@@ -159,7 +159,7 @@ describe("/api alias and trailing slashes", () => {
 });
 
 describe("GET /meta/enums", () => {
-  it("lists all 13 enumerations with Bengali and English labels", async () => {
+  it("lists all 16 enumerations with Bengali and English labels", async () => {
     const res = await SELF.fetch(`${BASE}/api/v1/meta/enums`);
     const body = await res.json<Record<string, { value: string; en: string; bn: string; alias: string }[]>>();
     expect(Object.keys(body).sort()).toEqual(
@@ -177,6 +177,9 @@ describe("GET /meta/enums", () => {
         "payment_method",
         "payment_status",
         "user_type",
+        "waste_type",
+        "pickup_status",
+        "sts_status",
       ].sort(),
     );
     for (const [name, values] of Object.entries(body)) {

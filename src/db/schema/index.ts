@@ -12,3 +12,4 @@ export * from "./notices";
 export * from "./open311";
 export * from "./calendar";
 export * from "./gallery";
+export * from "./waste";

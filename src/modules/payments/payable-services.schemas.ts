@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { FEE_TYPES } from "../../db/schema";
 import type { PayableServiceRow } from "../../db/types";
 import { amountSchema, toPaisa } from "../../lib/money";
+import { WASTE_PICKUP_SERVICE_TYPE } from "./payable-services.service";
 import { DONATION_SERVICE_TYPE } from "./settlement.service";
 
 export const SERVICE_CODE = /^[a-z][a-z0-9_]{1,49}$/;
@@ -20,7 +21,7 @@ export const payableServiceSchema = z
     sort_order: z.number().int().openapi({ description: "Display order, ascending" }),
     payment_path: z.string().openapi({
       example: "/api/v1/payments/process",
-      description: "Where to pay it: `/api/v1/payments/process` for city fees, `/api/v1/donations` for `donation`",
+      description: "Where to pay it: `/api/v1/payments/process` for city fees, `/api/v1/donations` for `donation`, `/api/v1/waste/pickup-requests/{id}/pay` for `waste_pickup`",
     }),
     created_at: z.string(),
     updated_at: z.string(),
@@ -40,7 +41,8 @@ export function toPayableServiceDto(s: PayableServiceRow): PayableServiceDto {
     max_amount: s.maxAmount,
     is_active: s.isActive,
     sort_order: s.sortOrder,
-    payment_path: s.code === DONATION_SERVICE_TYPE ? "/api/v1/donations" : "/api/v1/payments/process",
+    payment_path:
+      s.code === DONATION_SERVICE_TYPE ? "/api/v1/donations" : s.code === WASTE_PICKUP_SERVICE_TYPE ? "/api/v1/waste/pickup-requests/{id}/pay" : "/api/v1/payments/process",
     created_at: s.createdAt.toISOString(),
     updated_at: s.updatedAt.toISOString(),
   };

@@ -58,6 +58,9 @@ export function feeRuleText(s: Pick<PayableServiceRow, "nameEn" | "feeType" | "f
   return `${s.nameEn} takes any positive amount.`;
 }
 
+/** Paid only through its own route (POST /waste/pickup-requests/{id}/pay), which links the payment to the request. */
+export const WASTE_PICKUP_SERVICE_TYPE = "waste_pickup";
+
 export const SERVICE_NOT_FOUND_DETAIL = "No payable service has this code or name. See GET /api/v1/payments/services.";
 
 const order = [asc(payableServices.sortOrder), asc(payableServices.nameEn), asc(payableServices.code)];
@@ -225,6 +228,7 @@ function amountFits(service: PayableServiceRow, amount: string): boolean {
 function refusal(service: PayableServiceRow | undefined, amount: string): ApiError | undefined {
   if (!service) return validationError({ service_type: [SERVICE_NOT_FOUND_DETAIL] }, "payment_service_unknown");
   if (service.code === DONATION_SERVICE_TYPE) return validationError({ service_type: ["Donations are made through POST /donations."] });
+  if (service.code === WASTE_PICKUP_SERVICE_TYPE) return validationError({ service_type: [t("pickup_fee_elsewhere", "en")] });
   if (!service.isActive) return validationError({ service_type: [`${service.nameEn} cannot be paid online at the moment.`] }, "payment_service_inactive");
   if (!amountFits(service, amount)) return validationError({ amount: [feeRuleText(service)] }, "payment_amount_not_allowed");
   return undefined;
@@ -249,7 +253,7 @@ export async function acceptingService(services: ServiceContext, input: string, 
 /** The same acceptance in SQL, over the catalogue row `s` the INSERT reads: the authority. */
 export function acceptsSql(amount: string): SQL {
   const value = sql`${amount}::numeric(12, 2)`;
-  return sql`s.is_active and s.code <> ${DONATION_SERVICE_TYPE}
+  return sql`s.is_active and s.code <> ${DONATION_SERVICE_TYPE} and s.code <> ${WASTE_PICKUP_SERVICE_TYPE}
     and case s.fee_type
           when 'fixed' then ${value} = s.fixed_amount
           when 'range' then ${value} between s.min_amount and s.max_amount
