@@ -295,11 +295,13 @@ describe("GET requests", () => {
 
   it("shows the last 90 days by default; an explicit window reaches older requests; never more than 90 days", async () => {
     const id = await fileRequest(key, randomPhone());
-    await withServices(({ db }) => db.execute(sql`update complaints set created_at = now() - interval '100 days' where tracking_number = ${id}`));
+    // Far back (400 days), where no other test file's data lies: the shared database holds 10,000
+    // dashboard complaints a few months back, which would fill a 1,000-row answer.
+    await withServices(({ db }) => db.execute(sql`update complaints set created_at = now() - interval '400 days' where tracking_number = ${id}`));
     const recent = await call("/open311/v2/requests.json");
     expect(recent.json.map((r: any) => r.service_request_id)).not.toContain(id);
-    const start = new Date(Date.now() - 110 * 86_400_000).toISOString();
-    const end = new Date(Date.now() - 90 * 86_400_000).toISOString();
+    const start = new Date(Date.now() - 410 * 86_400_000).toISOString();
+    const end = new Date(Date.now() - 390 * 86_400_000).toISOString();
     const old = await call(`/open311/v2/requests.json?start_date=${start}&end_date=${end}`);
     expect(old.status, old.text).toBe(200);
     expect(old.json.map((r: any) => r.service_request_id)).toContain(id);
