@@ -68,7 +68,7 @@ export class ChatRoom extends DurableObject<Env> {
     super(ctx, env);
     this.log = new ChatLog(ctx.storage.sql);
     this.ids = new MonotonicUuid7(this.log.latestId());
-    this.sync = new RoomSync(ctx.storage, env, this.log);
+    this.sync = new RoomSync(ctx.storage, env, this.log, () => [...new Set(ctx.getWebSockets().flatMap((ws) => ctx.getTags(ws)))]);
     // Answered by the runtime itself: a ping never wakes a hibernating room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     void ctx.blockConcurrencyWhile(() => this.sync.loadAlarm());

@@ -39,6 +39,8 @@ export class RoomSync {
     private readonly storage: DurableObjectStorage,
     private readonly env: Env,
     private readonly log: ChatLog,
+    /** Who has an open socket in the room now (members offline get a notification of the copy). */
+    private readonly online: () => string[] = () => [],
   ) {}
 
   /**
@@ -111,7 +113,7 @@ export class RoomSync {
       try {
         // The timeout covers closing the connection too: a hung database must not hold the alarm.
         const result = await withTimeout(
-          withServiceContext(this.env, (services) => syncRoomLog(services, roomId, { messages, reads })),
+          withServiceContext(this.env, (services) => syncRoomLog(services, roomId, { messages, reads, online: this.online() })),
           SYNC_TIMEOUT_MS,
         );
         this.log.markCopied(result.copied);

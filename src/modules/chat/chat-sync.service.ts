@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import { batchRows } from "../../db/batch";
 import type { Queryable } from "../../db/client";
+import { dispatchNotifications, fromRow, notifyUsersSql } from "../notifications/notify";
 import type { ChatMessageRecord } from "./chat.protocol";
 
 export interface CopyResult {
@@ -111,6 +112,8 @@ function upsertReads(roomId: string, reads: ReadPositionInput[]) {
 export interface SyncBatch {
   messages: ChatMessageRecord[];
   reads: ReadPositionInput[];
+  /** Members with an open socket in the room now: they saw the messages live, no notification. */
+  online?: string[];
 }
 
 /**
@@ -124,13 +127,32 @@ export async function syncRoomLog(services: ServiceContext, roomId: string, batc
     ...(batch.reads.length ? [upsertReads(roomId, batch.reads)] : []),
   ];
   if (statements.length === 0) return { copied: [], rejected: [] };
+  const notify = batch.messages.length ? offlineMembersNotice(roomId, batch.messages, batch.online ?? []) : null;
   try {
-    await batchRows(services.db, statements);
+    const results = await batchRows<unknown[]>(services.db, notify ? [...statements, notify] : statements);
+    if (notify) await dispatchNotifications(services, (results.at(-1) as Array<{ id: string }>).map((r) => r.id));
     return { copied: batch.messages.map((m) => m.id), rejected: [] };
   } catch (err) {
     if (!isDataError(err)) throw err;
   }
   return syncOneByOne(services, roomId, batch);
+}
+
+/**
+ * Members who were not in the room (no open socket) and did not write in this batch hear of it:
+ * one notification per member per copied batch, with the newest message as its preview (so a burst
+ * of messages is one push, not twenty). Its key is the batch's newest message, so a repeated copy
+ * notifies nobody twice. Chat never goes by SMS (catalogue.ts).
+ */
+function offlineMembersNotice(roomId: string, messages: ChatMessageRecord[], online: string[]) {
+  const newest = messages.reduce((a, b) => (b.createdAt >= a.createdAt ? b : a));
+  const preview = newest.message?.trim() ? (newest.message.length > 120 ? `${newest.message.slice(0, 119)}…` : newest.message) : newest.messageType === "image" ? "📷" : "📎";
+  const skip = [...new Set([...online, ...messages.map((m) => m.senderId)])];
+  return notifyUsersSql(
+    { type: "chat.message", key: `chat.message:${roomId}:${newest.id}`, payload: { room_id: roomId, sender: fromRow("sender"), preview } },
+    sql`select m.user_id, s.name as sender from chat_room_members m join users s on s.id = ${newest.senderId}::uuid
+        where m.room_id = ${roomId}::uuid and m.user_id <> all(${`{${skip.join(",")}}`}::uuid[])`,
+  );
 }
 
 function activityStatement(roomId: string, messages: ChatMessageRecord[]) {

@@ -113,6 +113,18 @@ export const catalogue = {
         : { title: "অনুদানের জন্য ধন্যবাদ", body: `"${p.project}" প্রকল্পে ৳${bnDigits(p.amount)} অনুদানের জন্য ধন্যবাদ। রসিদ নং ${p.receipt_number}।` },
     link: (p) => ({ resource_type: "payment", resource_id: p.payment_id, deep_link: `cleancare://payments/${p.payment_id}` }),
   }),
+  "waste.pickup_status": spec<{ pickup_id: string; reference_number: string; status_bn: string; status_en: string; when_bn: string; when_en: string; note: string | null }>({
+    category: "waste",
+    push: true,
+    sms: "fallback",
+    words: (p, lang) => {
+      const note = p.note ? ` ${p.note.length > 300 ? `${p.note.slice(0, 299)}…` : p.note}` : "";
+      return lang === "en"
+        ? { title: "Pickup request updated", body: `Your waste pickup request ${p.reference_number} is now "${p.status_en}"${p.when_en}.${note}` }
+        : { title: "বর্জ্য অপসারণ অনুরোধ", body: `আপনার বর্জ্য অপসারণ অনুরোধ ${p.reference_number} এর অবস্থা এখন "${p.status_bn}"${p.when_bn}।${note}` };
+    },
+    link: (p) => ({ resource_type: "waste_pickup", resource_id: p.pickup_id, deep_link: `cleancare://waste/pickups/${p.pickup_id}` }),
+  }),
   "chat.message": spec<{ room_id: string; sender: string; preview: string }>({
     category: "chat",
     push: true,

@@ -22,7 +22,7 @@ import { logActivityFrom } from "../admin/activity-log";
 import { inStaffWards } from "../admin/staff-scope";
 import { WASTE_PICKUP_SERVICE_TYPE } from "../payments/payable-services.service";
 import { CatalogueRefusedError, startPayment, type StartedPayment } from "../payments/payments.service";
-import { enqueueSms } from "../sms/sms.service";
+import { dispatchNotifications, eventKey, fromRow, notifyUsersSql } from "../notifications/notify";
 import { isStaff } from "../users/users.service";
 import { countPickupsQuery, paidSql, pickupConditions, pickupsQuery, type PickupRecord } from "./waste-pickups.queries";
 import { MAX_PICKUP_PHOTOS, PHOTO_MAX_BYTES, type CreatePickupInput, type PickupFilters, type StatusInput } from "./waste.schemas";
@@ -189,7 +189,12 @@ export async function changePickupStatus(services: ServiceContext, actor: AuthUs
         details: sql`jsonb_build_object('old_status', changed.old_status, 'new_status', changed.new_status, 'scheduled_for', changed.scheduled_for, 'note', ${input.note ?? null}::text)`,
       })})`
     : sql``;
-  const [[outcome], [row]] = await batchRows<[StatusOutcome, PickupRecord]>(services.db, [
+  const label = enumCatalog.pickup_status.find((st) => st.value === target);
+  const whenSql = (format: string, digits: string) =>
+    target === PICKUP_STATUS.scheduled
+      ? sql`case when r.scheduled_for is null then '' else ' (' || translate(to_char(r.scheduled_for at time zone 'Asia/Dhaka', ${format}), '0123456789', ${digits}) || ')' end`
+      : sql`''`;
+  const [[outcome], [row], notified] = await batchRows<[StatusOutcome, PickupRecord, { id: string }]>(services.db, [
     sql`
       with cur as (
         select r.id, r.status, r.ward_number, r.user_id, ${paidSql()} as paid
@@ -217,6 +222,24 @@ export async function changePickupStatus(services: ServiceContext, actor: AuthUs
              coalesce((select paid from cur), false) as paid,
              exists (select 1 from changed) as changed`,
     pickupsQuery(sql`${byId(id)} and ${pickupVisibility(actor)}`),
+    // The requester hears of changes made by staff, in the same transaction (updated_at = now()).
+    notifyUsersSql(
+      {
+        type: "waste.pickup_status",
+        key: eventKey("waste.pickup_status", id),
+        payload: {
+          pickup_id: id,
+          reference_number: fromRow("reference_number"),
+          status_bn: label?.bn ?? target,
+          status_en: label?.en ?? target,
+          when_bn: fromRow("when_bn"),
+          when_en: fromRow("when_en"),
+          note: input.note ?? null,
+        },
+      },
+      sql`select r.user_id, r.reference_number, ${whenSql("YYYY-MM-DD HH24:MI", "০১২৩৪৫৬৭৮৯")} as when_bn, ${whenSql("YYYY-MM-DD HH24:MI", "0123456789")} as when_en
+          from waste_pickup_requests r where r.id = ${id} and r.status = ${target} and r.updated_at = now() and r.user_id <> ${actor.id}::uuid`,
+    ),
   ]);
   if (!outcome?.found || !row) throw new ApiError("not_found");
   if (!outcome.allowed) throw new ApiError("forbidden");
@@ -224,33 +247,8 @@ export async function changePickupStatus(services: ServiceContext, actor: AuthUs
     if (outcome.movable && !outcome.paid) throw new ApiError("conflict", "pickup_unpaid");
     throw new ApiError("conflict", "pickup_status_move");
   }
-  if (row.user_id !== actor.id) await tellRequester(services, row, input.note);
+  await dispatchNotifications(services, notified.map((n) => n.id));
   return row;
-}
-
-const BN_DIGITS = "০১২৩৪৫৬৭৮৯";
-const bnDigits = (s: string) => s.replace(/\d/g, (d) => BN_DIGITS[Number(d)]!);
-
-/** `৫ ডিসেম্বর ২০২৬, সকাল ৯:০০`-like, in Dhaka time, with Bengali digits. */
-function dhakaWhen(instant: string | Date): string {
-  const local = new Date(new Date(instant).getTime() + 6 * 60 * 60 * 1000).toISOString();
-  return bnDigits(`${local.slice(0, 10)} ${local.slice(11, 16)}`);
-}
-
-export function requesterSmsText(row: Pick<PickupRecord, "reference_number" | "status" | "scheduled_for">, note?: string): string {
-  const label = enumCatalog.pickup_status.find((s) => s.value === row.status)?.bn ?? row.status;
-  const when = row.status === PICKUP_STATUS.scheduled && row.scheduled_for ? ` (${dhakaWhen(row.scheduled_for)})` : "";
-  const tail = note ? ` ${note.length > 300 ? `${note.slice(0, 299)}…` : note}` : "";
-  return `Clean Care: আপনার বর্জ্য অপসারণ অনুরোধ ${row.reference_number} এর অবস্থা এখন "${label}"${when}।${tail}`;
-}
-
-/** After commit; a refused enqueue must not fail a change that has already happened (logged). */
-async function tellRequester(services: ServiceContext, row: PickupRecord, note: string | undefined): Promise<void> {
-  try {
-    await enqueueSms(services.env, { phone: row.user_phone, text: requesterSmsText(row, note) });
-  } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "pickup sms not queued", id: row.id, error: err instanceof Error ? err.message : String(err) }));
-  }
 }
 
 /** The stored photo, streamed to whoever may see the request (private: never in shared caches). */
