@@ -6,6 +6,7 @@
  * The database is shared: every test tags its titles, filters by its own category or ward
  * (wards 201–239), and uses dates of its own.
  */
+import ICAL from "ical.js";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { signedIn, withServices } from "../../../test/support/factories";
@@ -337,6 +338,23 @@ describe("the iCalendar feed", () => {
     expect(props(w, "CATEGORIES").map((p) => p.value)).toEqual(["Cleaning drive"]);
     // The long Bengali title really was folded (so the octet checks above were exercised).
     expect(new TextDecoder().decode(res.bytes)).toMatch(/\r\n [^\r]/);
+
+    // And a maintained iCalendar library reads the same feed the same way: text unescaped, the
+    // time in Dhaka, the weekly series expanding to its 10 occurrences, the yearly holiday's UNTIL.
+    const parsed = new ICAL.Component(ICAL.parse(new TextDecoder().decode(res.bytes)));
+    const parsedEvents = parsed.getAllSubcomponents("vevent").map((v) => new ICAL.Event(v));
+    const pw = parsedEvents.find((ev) => ev.uid === `${weekly.id}@calendar.cleancare.gov.bd`)!;
+    expect(pw.summary).toBe(long);
+    expect(pw.description).toBe(description);
+    expect(pw.startDate.toString()).toBe("2030-09-07T08:00:00");
+    expect(pw.startDate.timezone ?? pw.startDate.zone?.tzid).toBe("Asia/Dhaka");
+    const occurrences: string[] = [];
+    for (let it = pw.iterator(), next = it.next(); next; next = it.next()) occurrences.push(next.toString());
+    expect(occurrences).toHaveLength(10);
+    expect(occurrences.at(-1)).toBe("2030-11-09T08:00:00");
+    const ph = parsedEvents.find((ev) => ev.uid === `${holiday.id}@calendar.cleancare.gov.bd`)!;
+    expect(ph.startDate.isDate).toBe(true);
+    expect(ph.component.getFirstPropertyValue("rrule")!.toString()).toBe("FREQ=MONTHLY;INTERVAL=12;UNTIL=20341216");
 
     const h = byUid(cal, holiday.id)!;
     expect(prop(h, "DTSTART")).toEqual({ name: "DTSTART", params: { VALUE: "DATE" }, value: "20301216" });
