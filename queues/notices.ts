@@ -1,6 +1,6 @@
-/** Consumer of the `notices` queue: one keyset page of an urgent notice's SMS broadcast per message. */
+/** Consumer of the `notices` queue: up to PAGES_PER_MESSAGE keyset pages of an urgent notice's broadcast per message. */
 import { withServiceContext } from "../src/context";
-import { broadcastNoticePage, isNoticeBroadcastJob } from "../src/modules/notices/notice-broadcast.service";
+import { BROADCAST_PAGE_SIZE, PAGES_PER_MESSAGE, broadcastNoticePage, isNoticeBroadcastJob } from "../src/modules/notices/notice-broadcast.service";
 
 export async function consumeNoticeBroadcasts(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const message of batch.messages) {
@@ -11,7 +11,7 @@ export async function consumeNoticeBroadcasts(batch: MessageBatch<unknown>, env:
     }
     const job = message.body;
     try {
-      await withServiceContext(env, (services) => broadcastNoticePage(services, job));
+      await withServiceContext(env, (services) => broadcastNoticePage(services, job, BROADCAST_PAGE_SIZE, PAGES_PER_MESSAGE));
       message.ack();
     } catch (err) {
       console.warn(JSON.stringify({ level: "warn", msg: "notice broadcast page failed", notice_id: job.notice_id, attempts: message.attempts, error: String(err).slice(0, 200) }));

@@ -19,6 +19,8 @@ import { batchRows } from "../../db/batch";
 import { dispatchNotifications, fromRow, notifyUsersSql } from "../notifications/notify";
 
 export const BROADCAST_PAGE_SIZE = 500;
+/** Pages one queue message walks before handing the rest to the next message. */
+export const PAGES_PER_MESSAGE = 10;
 const DUE_PER_RUN = 100;
 
 export interface NoticeBroadcastJob {
@@ -97,7 +99,21 @@ export async function broadcastNoticePage(
   services: ServiceContext,
   job: NoticeBroadcastJob,
   pageSize = BROADCAST_PAGE_SIZE,
+  maxPages = 1,
 ): Promise<{ sent: number; next: NoticeBroadcastJob | null }> {
+  // Several pages per queue message: each hop through the queue costs its batching delay.
+  let sent = 0;
+  let next: NoticeBroadcastJob | null = job;
+  for (let page = 0; page < maxPages && next; page++) {
+    const result = await onePage(services, next, pageSize);
+    sent += result.sent;
+    next = result.next;
+  }
+  if (next) await services.env.NOTICE_QUEUE.send(next, { contentType: "json" });
+  return { sent, next };
+}
+
+async function onePage(services: ServiceContext, job: NoticeBroadcastJob, pageSize: number): Promise<{ sent: number; next: NoticeBroadcastJob | null }> {
   const [rows, notified] = await batchRows<[PageRow, { id: string }]>(services.db, [
     sql`
     with notice as (
@@ -131,6 +147,5 @@ export async function broadcastNoticePage(
   await dispatchNotifications(services, notified.map((r) => r.id));
   const last = rows[rows.length - 1];
   const next = rows.length === pageSize && last ? { notice_id: job.notice_id, after_user_id: last.id } : null;
-  if (next) await services.env.NOTICE_QUEUE.send(next, { contentType: "json" });
   return { sent: notified.length, next };
 }

@@ -23,6 +23,19 @@ import type { NotificationEvent } from "./catalogue";
 
 const CLAIM_TIMEOUT = sql`interval '5 minutes'`;
 export const AUDIENCE_PAGE = 500;
+/**
+ * Rows delivered at once per consumer invocation. A Worker keeps at most 6 connections open at a
+ * time (further fetches wait for one), so more would only queue.
+ */
+const SEND_CONCURRENCY = 6;
+
+async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+}
 
 interface Claimed {
   id: string;
@@ -86,14 +99,14 @@ export async function deliverNotifications(services: ServiceContext, ids: string
   const done: string[] = [];
   const smsJobs: Array<{ phone: string; text: string }> = [];
 
-  for (const n of claimed) {
+  const deliverOne = async (n: Claimed): Promise<void> => {
     const already = new Set(n.sent);
     const emergency = n.category === "emergencies";
     const quiet = emergency ? 0 : quietSecondsLeft(n.quiet_start, n.quiet_end, now);
     const wantsPush = n.push && n.category_allowed && provider !== null && n.tokens.length > 0;
     if (wantsPush && quiet > 0) {
       deferred.set(n.id, quiet);
-      continue;
+      return;
     }
     let pushed = n.tokens.some((t) => already.has(`push:${t}`));
     let retryIn: number | undefined;
@@ -117,7 +130,7 @@ export async function deliverNotifications(services: ServiceContext, ids: string
     }
     if (retryIn !== undefined) {
       deferred.set(n.id, retryIn);
-      continue;
+      return;
     }
     // SMS: required, or the fallback when nothing reached a device (and the category is allowed).
     const smsWanted = n.sms === "always" || (n.sms === "fallback" && !pushed && n.category_allowed);
@@ -126,7 +139,9 @@ export async function deliverNotifications(services: ServiceContext, ids: string
       sends.push({ notification_id: n.id, channel: "sms", address: n.phone, status: "sent", provider_id: null, error: null });
     }
     done.push(n.id);
-  }
+  };
+  // Rows are independent: up to SEND_CONCURRENCY of them in flight at once (each one's devices in turn).
+  await inPool(claimed, SEND_CONCURRENCY, deliverOne);
 
   // SMS leave through the SMS queue (its consumer retries and dead-letters); queued before the
   // sends are recorded, so a crash in between can repeat an SMS but never lose one.
