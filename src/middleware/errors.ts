@@ -47,6 +47,8 @@ function fromPostgres(err: unknown): ApiError | undefined {
   // Raised by the request's user check (migrations/0004_authenticated_user.sql).
   if (code === "CC401") return new ApiError("unauthorized", "token_invalid");
   if (code === "CC403") return new ApiError("unauthorized", "account_disabled");
+  // Raised by require_city_wide() (migrations/0018_staff_guard.sql): the batch it guarded did nothing.
+  if (code === "CCPRM") return new ApiError("forbidden");
   if (code === "23505") return new ApiError("conflict");
   if (code === "23502" || code === "23503" || code === "23514" || code.startsWith("22")) return new ApiError("validation_error", "validation_error", {});
   return undefined;

@@ -172,3 +172,64 @@ describe("refunds need payments.update in the payer's ward", () => {
   });
 });
 
+
+describe("chat rooms are scoped to the wards staff may read chats in", () => {
+  it("a support room of ward 71: staff of 71 see, list and join it; staff of 72 or without chat get 404", async () => {
+    const citizen = await signedIn({ wardNumber: "71" });
+    const room = await api("/api/v1/chat/rooms", { token: citizen.access, body: { type: "support", title: "Water" } });
+    expect(room.status).toBe(201);
+    const inWard = await signedIn({ userType: "admin", permissions: [{ permission_type: "chat", ward_numbers: ["71"] }] });
+    const otherWard = await signedIn({ userType: "admin", permissions: [{ permission_type: "chat", ward_numbers: ["72"] }] });
+    const noChat = await signedIn({ userType: "admin", permissions: [{ permission_type: "complaints" }] });
+    const chief = await signedIn({ userType: "super_admin" });
+    for (const who of [inWard, chief]) {
+      expect((await api(`/api/v1/chat/rooms/${room.body.id}`, { token: who.access })).status).toBe(200);
+      const listed = await api("/api/v1/chat/rooms?type=support&page_size=100", { token: who.access });
+      expect(listed.body.results.some((r: { id: string }) => r.id === room.body.id)).toBe(true);
+    }
+    for (const who of [otherWard, noChat]) {
+      expect((await api(`/api/v1/chat/rooms/${room.body.id}`, { token: who.access })).status).toBe(404);
+      expect((await api(`/api/v1/chat/rooms/${room.body.id}/messages`, { token: who.access, body: { message: "hello" } })).status).toBe(404);
+      const listed = await api("/api/v1/chat/rooms?type=support&page_size=100", { token: who.access });
+      expect(listed.body.results.some((r: { id: string }) => r.id === room.body.id)).toBe(false);
+    }
+    expect((await api(`/api/v1/chat/rooms/${room.body.id}/messages`, { token: inWard.access, body: { message: "আমরা দেখছি" } })).status).toBe(201);
+  });
+});
+
+describe("donations are read like payments: payments.read in the donor's ward", () => {
+  it("staff of the donor's ward read a donation; others get 404", async () => {
+    const donor = await signedIn({ wardNumber: "71" });
+    const [project] = (await api("/api/v1/donations/projects")).body.results;
+    const started = await api("/api/v1/donations", { token: donor.access, body: { project_id: project.id, amount: "100.00", payment_method: "bkash", phone_number: donor.user.phone } });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const id = started.body.donation_id ?? started.body.id;
+    const reader = await signedIn({ userType: "admin", permissions: [{ permission_type: "payments", ward_numbers: ["71"] }] });
+    const elsewhere = await signedIn({ userType: "admin", permissions: [{ permission_type: "payments", ward_numbers: ["72"] }] });
+    expect((await api(`/api/v1/donations/${id}`, { token: reader.access })).status).toBe(200);
+    expect((await api(`/api/v1/donations/${id}`, { token: elsewhere.access })).status).toBe(404);
+    expect((await api(`/api/v1/donations/${id}`, { token: donor.access })).status).toBe(200);
+  });
+});
+
+describe("the payment catalogue is city-wide", () => {
+  it("changes need an unrestricted payments grant for the action (403, nothing written); each is logged", async () => {
+    const code = `svc_${crypto.randomUUID().slice(0, 8).replace(/-/g, "")}`;
+    const body = { code, name_bn: "পরীক্ষা ফি", name_en: "Test fee", fee_type: "fixed", fixed_amount: "50.00" };
+    const wardOnly = await signedIn({ userType: "admin", permissions: [{ permission_type: "payments", ward_numbers: ["71"], can_create: true, can_update: true, can_delete: true }] });
+    const readOnly = await signedIn({ userType: "admin", permissions: [{ permission_type: "payments" }] });
+    const keeper = await signedIn({ userType: "admin", permissions: [{ permission_type: "payments", can_create: true, can_update: true, can_delete: true }] });
+    for (const who of [wardOnly, readOnly]) {
+      const res = await api("/api/v1/payments/services", { token: who.access, body });
+      expect([res.status, res.body.code]).toEqual([403, "forbidden"]);
+    }
+    expect((await api(`/api/v1/payments/services?include_inactive=true&page_size=100`, { token: keeper.access })).body.results.some((s: { code: string }) => s.code === code)).toBe(false);
+    expect((await api("/api/v1/payments/services", { token: keeper.access, body })).status).toBe(201);
+    expect((await api(`/api/v1/payments/services/${code}`, { method: "PATCH", token: wardOnly.access, body: { name_en: "Changed" } })).status).toBe(403);
+    expect((await api(`/api/v1/payments/services/${code}`, { method: "PATCH", token: keeper.access, body: { name_en: "Changed" } })).status).toBe(200);
+    expect((await api(`/api/v1/payments/services/${code}`, { method: "DELETE", token: wardOnly.access })).status).toBe(403);
+    expect((await api(`/api/v1/payments/services/${code}`, { method: "DELETE", token: keeper.access })).status).toBe(200);
+    const log = await api(`/api/v1/activity-log?resource_id=${code}`, { token: (await signedIn({ userType: "super_admin" })).access });
+    expect(log.body.results.map((r: { action: string }) => r.action).sort()).toEqual(["payable_service.create", "payable_service.delete", "payable_service.update"]);
+  });
+});

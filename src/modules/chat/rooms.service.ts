@@ -1,32 +1,41 @@
 /**
  * Chat rooms and who may be in them (Postgres side).
  *
- * Access: members of a room, and staff (admin, super_admin) in any room — staff handle many
- * conversations. A citizen opens support rooms, and complaint rooms for their own complaints only.
+ * Access: members of a room, and staff (admin, super_admin) with `chat.read` for the room's ward
+ * (a complaint room: the complaint's ward; a support room: its opener's) — staff handle many
+ * conversations; a super admin all of them. A citizen opens support rooms, and complaint rooms for their own complaints only.
  * Staff who act in a room (connect, send, read, upload) become members, which is what carries their
  * read position. Everyone else is told the room does not exist (REST 404; the socket says 403).
  */
 import type { AuthUser } from "../../lib/tokens";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import { chatRoomMembers, chatRooms, complaints } from "../../db/schema";
 import type { UserRow } from "../../db/types";
 import { ApiError } from "../../lib/errors";
 import { pageLimits, type PageRequest } from "../../lib/pagination";
+import { inStaffWards } from "../admin/staff-scope";
 import { isStaff } from "../users/users.service";
 import type { MessageType } from "./chat.protocol";
 import type { ChatRoomDto, CreateRoomBody } from "./chat.schemas";
 
 export type RoomRow = typeof chatRooms.$inferSelect;
 
-/** The room if `user` may act in it; null when it does not exist or is not theirs. One statement. */
-/** The room's id if `user` may see it (a member, or staff): a query to batch with the read it guards. */
+/** The ward a room belongs to, for staff permissions: its complaint's, else its opener's. */
+function roomWard(room: SQL): SQL {
+  return sql`coalesce((select c.ward_number from complaints c where c.id = ${room}.complaint_id), (select u.ward_number from users u where u.id = ${room}.created_by))`;
+}
+
+/** Staff who may read chats in the room's ward (SQL over the room alias/table). */
+const staffMayRead = (user: AuthUser, room: SQL) => inStaffWards(user, "chat", "read", roomWard(room));
+
+/** The room's id if `user` may see it (a member, or staff of its ward): a query to batch with the read it guards. */
 export function accessibleRoomQuery(services: ServiceContext, user: AuthUser, roomId: string) {
   const member = sql`exists (select 1 from ${chatRoomMembers} m where m.room_id = ${chatRooms.id} and m.user_id = ${user.id})`;
   return services.db
     .select({ id: chatRooms.id })
     .from(chatRooms)
-    .where(and(eq(chatRooms.id, roomId), isStaff(user) ? undefined : member))
+    .where(and(eq(chatRooms.id, roomId), isStaff(user) ? sql`(${member} or ${staffMayRead(user, sql.raw('"chat_rooms"'))})` : member))
     .limit(1);
 }
 
@@ -35,11 +44,12 @@ export async function findAccessibleRoom(services: ServiceContext, user: AuthUse
     .select({
       room: chatRooms,
       isMember: sql<boolean>`exists (select 1 from ${chatRoomMembers} m where m.room_id = ${chatRooms.id} and m.user_id = ${user.id})`,
+      staffMay: isStaff(user) ? sql<boolean>`${staffMayRead(user, sql.raw('"chat_rooms"'))}` : sql<boolean>`false`,
     })
     .from(chatRooms)
     .where(eq(chatRooms.id, roomId))
     .limit(1);
-  if (!row || (!row.isMember && !isStaff(user))) return null;
+  if (!row || (!row.isMember && !row.staffMay)) return null;
   return { ...row.room, isMember: row.isMember };
 }
 
@@ -73,11 +83,17 @@ export async function createRoom(services: ServiceContext, user: AuthUser, body:
   }
 
   const [complaint] = await services.db
-    .select({ id: complaints.id, userId: complaints.userId, assignedTo: complaints.assignedTo, title: complaints.title })
+    .select({
+      id: complaints.id,
+      userId: complaints.userId,
+      assignedTo: complaints.assignedTo,
+      title: complaints.title,
+      staffMay: isStaff(user) ? sql<boolean>`${inStaffWards(user, "complaints", "read", sql`${complaints.wardNumber}`)}` : sql<boolean>`false`,
+    })
     .from(complaints)
     .where(eq(complaints.id, body.complaint_id!))
     .limit(1);
-  if (!complaint || (complaint.userId !== user.id && !isStaff(user))) throw new ApiError("not_found");
+  if (!complaint || (complaint.userId !== user.id && !complaint.staffMay)) throw new ApiError("not_found");
 
   const [inserted] = await services.db
     .insert(chatRooms)
@@ -123,9 +139,11 @@ export interface RoomFilters {
 
 function visibleRooms(user: AuthUser, filters: RoomFilters) {
   const conditions = [sql`true`];
-  // Lists: staff see every support room and the rooms they are in. One room by id: staff see any.
+  // Lists: staff see the support rooms of the wards they may read chats in, and the rooms they are
+  // in. One room by id: any room of those wards.
   if (!isStaff(user)) conditions.push(sql`me.user_id is not null`);
-  else if (!filters.roomId) conditions.push(sql`(me.user_id is not null or r.type = 'support')`);
+  else if (!filters.roomId) conditions.push(sql`(me.user_id is not null or (r.type = 'support' and ${staffMayRead(user, sql`r`)}))`);
+  else conditions.push(sql`(me.user_id is not null or ${staffMayRead(user, sql`r`)})`);
   if (filters.type) conditions.push(sql`r.type = ${filters.type}`);
   if (filters.roomId) conditions.push(sql`r.id = ${filters.roomId}::uuid`);
   return sql.join(conditions, sql` and `);

@@ -10,6 +10,7 @@ import { donationProjects, donations, payments } from "../../db/schema";
 import type { UserRow } from "../../db/types";
 import { ApiError, validationError } from "../../lib/errors";
 import { pageLimits, type PageRequest } from "../../lib/pagination";
+import { inStaffWards } from "../admin/staff-scope";
 import { isStaff } from "../users/users.service";
 import { startPayment } from "../payments/payments.service";
 import { DONATION_SERVICE_TYPE } from "../payments/settlement.service";
@@ -123,15 +124,17 @@ export async function listOwnDonations(services: ServiceContext, user: AuthUser,
   return { count: total?.n ?? 0, rows: rows.map(toDonationDto) };
 }
 
-/** The donor and staff may read a donation; anyone else is told it does not exist. */
+/** The donor and staff who may read payments in the donor's ward may read a donation; anyone else is told it does not exist. */
 export async function getDonation(services: ServiceContext, viewer: AuthUser, id: string): Promise<DonationDto> {
+  // Staff read donations as payments: `payments.read` in the donor's ward.
+  const staffMay = isStaff(viewer) ? inStaffWards(viewer, "payments", "read", sql`(select u.ward_number from users u where u.id = ${donations.userId})`) : sql`false`;
   const [row] = await services.db
-    .select(donationColumns)
+    .select({ ...donationColumns, staffMay: sql<boolean>`${staffMay}` })
     .from(donations)
     .innerJoin(donationProjects, eq(donationProjects.id, donations.projectId))
     .innerJoin(payments, eq(payments.id, donations.paymentId))
     .where(eq(donations.id, id))
     .limit(1);
-  if (!row || (row.donation.userId !== viewer.id && !isStaff(viewer))) throw new ApiError("not_found");
+  if (!row || (row.donation.userId !== viewer.id && !row.staffMay)) throw new ApiError("not_found");
   return toDonationDto(row);
 }

@@ -14,16 +14,16 @@ export const listPayableServices: Handler<"listPayableServices"> = async (c) => 
 };
 
 export const createPayableService: Handler<"createPayableService"> = async (c) => {
-  const service = await catalogue.createPayableService(c.get("services"), c.req.valid("json"));
+  const service = await catalogue.createPayableService(c.get("services"), c.get("user"), c.req.valid("json"));
   return c.json(toPayableServiceDto(service), 201);
 };
 
 export const updatePayableService: Handler<"updatePayableService"> = async (c) => {
-  const service = await catalogue.updatePayableService(c.get("services"), c.req.valid("param").code, c.req.valid("json"));
+  const service = await catalogue.updatePayableService(c.get("services"), c.get("user"), c.req.valid("param").code, c.req.valid("json"));
   return c.json(toPayableServiceDto(service), 200);
 };
 
 export const removePayableService: Handler<"removePayableService"> = async (c) => {
-  const { outcome, service } = await catalogue.removePayableService(c.get("services"), c.req.valid("param").code);
+  const { outcome, service } = await catalogue.removePayableService(c.get("services"), c.get("user"), c.req.valid("param").code);
   return c.json({ outcome, service: toPayableServiceDto(service) }, 200);
 };

@@ -6,6 +6,9 @@
  */
 import { asc, count, eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
+import { batchRows } from "../../db/batch";
+import type { AuthUser } from "../../lib/tokens";
+import { logActivityFrom } from "../admin/activity-log";
 import { isForeignKeyViolation, isUniqueViolation } from "../../db/errors";
 import { fromSqlRow } from "../../db/rows";
 import { payableServices } from "../../db/schema";
@@ -101,9 +104,27 @@ function feeColumns(rule: { fee_type: string; fixed_amount?: string | null; min_
   };
 }
 
-export async function createPayableService(services: ServiceContext, input: CreatePayableService): Promise<PayableServiceRow> {
+/**
+ * Catalogue changes are city-wide: they need an unrestricted `payments` grant for the action
+ * (`require_city_wide`, the batch's first statement: 403 and nothing written otherwise) and write
+ * their activity-log row in the same batch.
+ */
+const cityWide = (services: ServiceContext, actor: AuthUser, action: "create" | "update" | "delete") =>
+  services.db.execute(sql`select require_city_wide(${actor.id}::uuid, 'payments', ${action})`);
+
+const logChange = (services: ServiceContext, actor: AuthUser, action: string, code: string, changedNow: boolean, details: SQL = sql`'{}'::jsonb`) =>
+  services.db.execute(
+    logActivityFrom(services, actor.id, sql`(select code from payable_services where code = ${code} ${changedNow ? sql`and updated_at = now()` : sql``}) changed`, {
+      action,
+      resourceType: "payable_service",
+      resourceId: sql`changed.code`,
+      details,
+    }),
+  );
+
+export async function createPayableService(services: ServiceContext, actor: AuthUser, input: CreatePayableService): Promise<PayableServiceRow> {
   try {
-    const [row] = await services.db
+    const insert = services.db
       .insert(payableServices)
       .values({
         code: input.code,
@@ -115,6 +136,7 @@ export async function createPayableService(services: ServiceContext, input: Crea
         sortOrder: input.sort_order ?? sql`(select coalesce(max(${payableServices.sortOrder}), 0) + 10 from ${payableServices})`,
       })
       .returning();
+    const [, [row]] = await services.db.batch([cityWide(services, actor, "create"), insert, logChange(services, actor, "payable_service.create", input.code, false)]);
     forgetCatalogue();
     return row!;
   } catch (err) {
@@ -122,7 +144,7 @@ export async function createPayableService(services: ServiceContext, input: Crea
   }
 }
 
-export async function updatePayableService(services: ServiceContext, code: string, patch: UpdatePayableService): Promise<PayableServiceRow> {
+export async function updatePayableService(services: ServiceContext, actor: AuthUser, code: string, patch: UpdatePayableService): Promise<PayableServiceRow> {
   if (code === DONATION_SERVICE_TYPE && patch.fee_type !== undefined && patch.fee_type !== "free") {
     throw validationError({ fee_type: ["Donations take any amount: the donation entry's fee stays free."] });
   }
@@ -134,11 +156,13 @@ export async function updatePayableService(services: ServiceContext, code: strin
     ...(patch.sort_order !== undefined && { sortOrder: patch.sort_order }),
   };
   try {
-    const [row] = await services.db
+    const update = services.db
       .update(payableServices)
       .set({ ...set, updatedAt: sql`now()` })
       .where(eq(payableServices.code, code))
       .returning();
+    const fields = JSON.stringify({ fields: Object.keys(patch) });
+    const [, [row]] = await services.db.batch([cityWide(services, actor, "update"), update, logChange(services, actor, "payable_service.update", code, true, sql`${fields}::jsonb`)]);
     if (!row) throw new ApiError("not_found");
     forgetCatalogue();
     return row;
@@ -157,11 +181,13 @@ export interface RemovedService {
  * payments keep their code, lists and filters keep working, and it can be reactivated). One
  * statement decides and does it. `donation` is reserved (409): POST /donations depends on it.
  */
-export async function removePayableService(services: ServiceContext, code: string): Promise<RemovedService> {
+export async function removePayableService(services: ServiceContext, actor: AuthUser, code: string): Promise<RemovedService> {
   if (code === DONATION_SERVICE_TYPE) throw new ApiError("conflict", "payable_service_reserved");
   let rows: Record<string, unknown>[];
   try {
-    ({ rows } = await services.db.execute<Record<string, unknown>>(sql`
+    [, rows] = await batchRows<[unknown, Record<string, unknown>]>(services.db, [
+      sql`select require_city_wide(${actor.id}::uuid, 'payments', 'delete')`,
+      sql`
       with used as (select exists (select 1 from payments where service_type = ${code}) as used),
       removed as (
         delete from payable_services where code = ${code} and not (select used from used) returning *
@@ -170,17 +196,25 @@ export async function removePayableService(services: ServiceContext, code: strin
         update payable_services set is_active = false, updated_at = now()
         where code = ${code} and (select used from used) returning *
       )
+      , logged as (${logActivityFrom(services, actor.id, sql`(select code, 'deleted' as outcome from removed union all select code, 'deactivated' from hidden) changed`, {
+        action: "payable_service.delete",
+        resourceType: "payable_service",
+        resourceId: sql`changed.code`,
+        details: sql`jsonb_build_object('outcome', changed.outcome)`,
+      })})
       select 'deleted' as outcome, * from removed
       union all
-      select 'deactivated' as outcome, * from hidden`));
+      select 'deactivated' as outcome, * from hidden`,
+    ]);
   } catch (err) {
-    // A payment for it was inserted while we looked: it is referenced after all.
+    // A payment for it was inserted while we looked: it is referenced after all. (The guard passed.)
     if (!isForeignKeyViolation(err)) throw err;
-    const [row] = await services.db
+    const update = services.db
       .update(payableServices)
       .set({ isActive: false, updatedAt: sql`now()` })
       .where(eq(payableServices.code, code))
       .returning();
+    const [[row]] = await services.db.batch([update, logChange(services, actor, "payable_service.delete", code, true, sql`'{"outcome": "deactivated"}'::jsonb`)]);
     if (!row) throw new ApiError("not_found");
     forgetCatalogue();
     return { outcome: "deactivated", service: row };
