@@ -26,3 +26,13 @@ export function dhakaDayStart(day: string): Date {
 export function dhakaW3c(instant: Date): string {
   return `${new Date(instant.getTime() + DHAKA_OFFSET_MS).toISOString().slice(0, 19)}+06:00`;
 }
+
+/**
+ * A list's `from`/`to` as an instant: a Dhaka day starts at its midnight (`start`) or ends at the
+ * next one (`end`, exclusive); an instant is itself (`end`: just after it, so `to` is inclusive).
+ */
+export function rangeInstant(value: string, edge: "start" | "end"): Date {
+  if (value.includes("T")) return new Date(edge === "end" ? Date.parse(value) + 1 : Date.parse(value));
+  const start = dhakaDayStart(value);
+  return edge === "start" ? start : new Date(start.getTime() + 24 * 60 * 60 * 1000);
+}

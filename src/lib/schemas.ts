@@ -46,3 +46,8 @@ export function enumInput(name: EnumName) {
 
 /** Numbers that may arrive as strings (multipart forms, query strings). */
 export const coercedNumber = (min: number, max: number) => z.coerce.number().finite().min(min).max(max);
+
+/** A Dhaka day (`2026-12-03`) or an instant with an offset: the `from`/`to` of a list. */
+export const dayOrInstant = z
+  .string()
+  .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) || (/^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v))), "A date (YYYY-MM-DD, a Dhaka day) or an ISO-8601 instant.");

@@ -32,3 +32,20 @@ export function hasStaffPermission(actor: StaffActor, permission: PermissionType
   const wards = sql`(select staff_wards(${actor.id}::uuid, ${permission}, ${action}))`;
   return sql`(${wards} is null or cardinality(${wards}) > 0)`;
 }
+
+/** A Postgres text[] from validated ward numbers (digits only, so the literal is safe). */
+export function wardArray(wards: readonly string[]): SQL {
+  if (!wards.every((w) => /^\d{1,3}$/.test(w))) throw new Error("ward numbers must be validated digits");
+  return sql`${`{${wards.join(",")}}`}::text[]`;
+}
+
+/**
+ * Whether `actor` holds `permission`.`action` for every ward in `targets` (a text[]; empty = every
+ * ward, which needs an unrestricted grant) — for things aimed at several wards (notices, events).
+ */
+export function coversAllWards(actor: StaffActor, permission: PermissionType, action: PermissionAction, targets: SQL): SQL {
+  if (actor.userType === "super_admin") return sql`true`;
+  const unrestricted = sql`coalesce(${inStaffWards(actor, permission, action, sql`null::text`)}, false)`;
+  const everyWard = sql`not exists (select 1 from unnest(${targets}) as tw(ward) where not coalesce(${inStaffWards(actor, permission, action, sql`tw.ward`)}, false))`;
+  return sql`(case when cardinality(${targets}) = 0 then ${unrestricted} else ${everyWard} end)`;
+}

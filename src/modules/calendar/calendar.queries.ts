@@ -6,7 +6,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { PermissionAction } from "../../lib/enums";
 import type { AuthUser } from "../../lib/tokens";
-import { inStaffWards } from "../admin/staff-scope";
+import { inStaffWards, coversAllWards, wardArray } from "../admin/staff-scope";
 
 export interface EventRecord {
   id: string;
@@ -47,19 +47,10 @@ export const eventColumns = (viewer: AuthUser | undefined, occurrence: { starts:
   ${participating(viewer)} as is_participating, e.recurrence_freq, e.recurrence_interval, e.recurrence_until, e.recurrence_count,
   e.sequence, e.created_by, u.name as created_by_name, e.created_at, e.updated_at`;
 
-/** A Postgres text[] from validated ward numbers (digits only, so the literal is safe). */
-export function wardArray(wards: readonly string[]): SQL {
-  if (!wards.every((w) => /^\d{1,3}$/.test(w))) throw new Error("ward numbers must be validated digits");
-  return sql`${`{${wards.join(",")}}`}::text[]`;
-}
-
 /** Whether `actor` holds calendar.`action` for every ward in `targets` (empty: needs an unrestricted grant). */
-export function coversWards(actor: AuthUser, action: PermissionAction, targets: SQL): SQL {
-  if (actor.userType === "super_admin") return sql`true`;
-  const unrestricted = sql`coalesce(${inStaffWards(actor, "calendar", action, sql`null::text`)}, false)`;
-  const everyWard = sql`not exists (select 1 from unnest(${targets}) as tw(ward) where not coalesce(${inStaffWards(actor, "calendar", action, sql`tw.ward`)}, false))`;
-  return sql`(case when cardinality(${targets}) = 0 then ${unrestricted} else ${everyWard} end)`;
-}
+export const coversWards = (actor: AuthUser, action: PermissionAction, targets: SQL): SQL => coversAllWards(actor, "calendar", action, targets);
+
+export { wardArray };
 
 /** Filters shared by the list and the feed. */
 export function filterConditions(filters: { category?: string; ward_number?: string }): SQL[] {

@@ -3,7 +3,7 @@
  * and the assignee in the same statement — a page of any size is one statement plus its count.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { dhakaDayStart } from "../../lib/dhaka-time";
+import { rangeInstant } from "../../lib/dhaka-time";
 import type { EmergencyDto, EmergencyFilters } from "./emergency.schemas";
 
 export type EmergencyRecord = {
@@ -60,15 +60,9 @@ export function listConditions(filters: EmergencyFilters): SQL {
   if (filters.status) parts.push(sql`e.status = ${filters.status}`);
   if (filters.emergency_type) parts.push(sql`e.emergency_type = ${filters.emergency_type}`);
   if (filters.ward_number) parts.push(sql`e.ward_number = ${filters.ward_number}`);
-  if (filters.from) parts.push(sql`e.created_at >= ${instantOf(filters.from, "start").toISOString()}::timestamptz`);
-  if (filters.to) parts.push(sql`e.created_at < ${instantOf(filters.to, "end").toISOString()}::timestamptz`);
+  if (filters.from) parts.push(sql`e.created_at >= ${rangeInstant(filters.from, "start").toISOString()}::timestamptz`);
+  if (filters.to) parts.push(sql`e.created_at < ${rangeInstant(filters.to, "end").toISOString()}::timestamptz`);
   return sql.join(parts, sql` and `);
-}
-
-function instantOf(value: string, edge: "start" | "end"): Date {
-  if (value.includes("T")) return new Date(edge === "end" ? Date.parse(value) + 1 : Date.parse(value));
-  const start = dhakaDayStart(value);
-  return edge === "start" ? start : new Date(start.getTime() + 24 * 60 * 60 * 1000);
 }
 
 const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());

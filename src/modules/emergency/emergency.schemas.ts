@@ -1,7 +1,7 @@
 /** Emergency payloads (contract §8, issue 10): what clients send and what they get back. */
 import { z } from "@hono/zod-openapi";
 import { EMERGENCY_CONTACT_CATEGORIES } from "../../db/schema/emergency";
-import { coercedNumber, enumInput } from "../../lib/schemas";
+import { coercedNumber, enumInput, dayOrInstant } from "../../lib/schemas";
 
 const person = z.object({ id: z.string().uuid(), name: z.string() });
 const wardNumber = z
@@ -76,11 +76,6 @@ export const emergencyUpdateSchema = z
     created_at: z.string(),
   })
   .openapi("EmergencyUpdate");
-
-/** A Dhaka day (`2026-12-03`) or an instant with an offset. */
-const dayOrInstant = z
-  .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) || (/^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v))), "A date (YYYY-MM-DD, a Dhaka day) or an ISO-8601 instant.");
 
 export const listQuery = z.object({
   status: enumInput("emergency_status").optional(),

@@ -7,7 +7,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { PermissionAction } from "../../lib/enums";
 import type { AuthUser } from "../../lib/tokens";
-import { hasStaffPermission, inStaffWards } from "../admin/staff-scope";
+import { hasStaffPermission, inStaffWards, coversAllWards, wardArray } from "../admin/staff-scope";
 import { escapeLike } from "../complaints/complaints.queries";
 import { isStaff } from "../users/users.service";
 
@@ -38,19 +38,10 @@ export const noticeColumns = (viewCount: SQL = sql`n.view_count`) => sql`
 /** Live: active, published (published_at ≤ now) and not expired. */
 export const LIVE = sql`(n.is_active and n.published_at <= now() and (n.expires_at is null or n.expires_at > now()))`;
 
-/** A Postgres text[] from validated ward numbers (digits only, so the literal is safe). */
-export function wardArray(wards: readonly string[]): SQL {
-  if (!wards.every((w) => /^\d{1,3}$/.test(w))) throw new Error("ward numbers must be validated digits");
-  return sql`${`{${wards.join(",")}}`}::text[]`;
-}
-
 /** Whether `actor` holds notices.`action` for every ward in `targets` (empty: needs an unrestricted grant). */
-export function coversWards(actor: AuthUser, action: PermissionAction, targets: SQL): SQL {
-  if (actor.userType === "super_admin") return sql`true`;
-  const unrestricted = sql`coalesce(${inStaffWards(actor, "notices", action, sql`null::text`)}, false)`;
-  const everyWard = sql`not exists (select 1 from unnest(${targets}) as tw(ward) where not coalesce(${inStaffWards(actor, "notices", action, sql`tw.ward`)}, false))`;
-  return sql`(case when cardinality(${targets}) = 0 then ${unrestricted} else ${everyWard} end)`;
-}
+export const coversWards = (actor: AuthUser, action: PermissionAction, targets: SQL): SQL => coversAllWards(actor, "notices", action, targets);
+
+export { wardArray };
 
 /** Staff who may read notices in some targeted ward (or any ward, for an all-ward notice) see it in every state. */
 export function staffMayRead(actor: AuthUser): SQL {

@@ -3,7 +3,7 @@
  * the photos and the fee's payment in the same statement — a page is one statement plus its count.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { dhakaDayStart } from "../../lib/dhaka-time";
+import { rangeInstant } from "../../lib/dhaka-time";
 import { WASTE_PICKUP_SERVICE_TYPE } from "../payments/payable-services.service";
 import type { PickupDto, PickupFilters } from "./waste.schemas";
 
@@ -73,15 +73,9 @@ export function pickupConditions(filters: PickupFilters): SQL {
   if (filters.waste_type) parts.push(sql`r.waste_type = ${filters.waste_type}`);
   if (filters.ward_number) parts.push(sql`r.ward_number = ${filters.ward_number}`);
   if (filters.preferred_date) parts.push(sql`r.preferred_date = ${filters.preferred_date}::date`);
-  if (filters.from) parts.push(sql`r.created_at >= ${instantOf(filters.from, "start").toISOString()}::timestamptz`);
-  if (filters.to) parts.push(sql`r.created_at < ${instantOf(filters.to, "end").toISOString()}::timestamptz`);
+  if (filters.from) parts.push(sql`r.created_at >= ${rangeInstant(filters.from, "start").toISOString()}::timestamptz`);
+  if (filters.to) parts.push(sql`r.created_at < ${rangeInstant(filters.to, "end").toISOString()}::timestamptz`);
   return sql.join(parts, sql` and `);
-}
-
-function instantOf(value: string, edge: "start" | "end"): Date {
-  if (value.includes("T")) return new Date(edge === "end" ? Date.parse(value) + 1 : Date.parse(value));
-  const start = dhakaDayStart(value);
-  return edge === "start" ? start : new Date(start.getTime() + 24 * 60 * 60 * 1000);
 }
 
 const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());

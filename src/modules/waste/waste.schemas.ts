@@ -1,7 +1,7 @@
 /** Waste payloads (contract §8, issue 11): schedules, pickup requests, transfer stations. */
 import { z } from "@hono/zod-openapi";
 import { dhakaDate } from "../../lib/dhaka-time";
-import { coercedNumber, enumInput, phoneSchema } from "../../lib/schemas";
+import { coercedNumber, enumInput, phoneSchema, dayOrInstant } from "../../lib/schemas";
 import { paymentMethodSchema } from "../payments/payments.schemas";
 
 const person = z.object({ id: z.string().uuid(), name: z.string() });
@@ -267,10 +267,6 @@ export const pickupUpdateSchema = z
     created_at: z.string(),
   })
   .openapi("WastePickupUpdate");
-
-const dayOrInstant = z
-  .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) || (/^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v))), "A date (YYYY-MM-DD, a Dhaka day) or an ISO-8601 instant.");
 
 export const pickupListQuery = z.object({
   status: enumInput("pickup_status").optional(),
