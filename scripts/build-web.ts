@@ -7,7 +7,7 @@
  * Run by `npm run dev`, `npm test`, `npm run build` and `npm run serve` first, so a fresh clone
  * needs only `npm install`.
  */
-import { copyFileSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { build } from "vite";
@@ -16,7 +16,8 @@ const REPO = resolve(import.meta.dirname, "..");
 const OUT = join(REPO, "web-dist");
 const started = Date.now();
 
-rmSync(OUT, { recursive: true, force: true });
+// Not removed first: a running `wrangler dev` watches the directory and stops if it disappears
+// (Vite empties web-dist/admin/ itself; the Scalar bundle is overwritten).
 await build({ configFile: join(REPO, "web/vite.config.ts"), logLevel: process.env.CI ? "warn" : "info" });
 
 const require = createRequire(import.meta.url);

@@ -35,6 +35,8 @@ const config = {
   showDeveloperTools: "never",
   documentDownloadType: "json",
   authentication: { preferredSecurityScheme: "bearerAuth" },
+  // The hosted AI agent and its API registry search live on scalar.com: off (offline, no CDN).
+  agent: { disabled: true },
   metaData: { title: "Clean Care Bangladesh API — reference" },
 };
 

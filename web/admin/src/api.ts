@@ -127,11 +127,25 @@ export const get = <T = any>(path: string) => api<T>("GET", path);
 
 /** An image (or other bytes) behind the bearer token, as an object URL. */
 export async function blobUrl(url: string): Promise<string> {
-  const path = url.startsWith("http") ? new URL(url).pathname : url;
+  const path = url.startsWith("http") ? new URL(url).pathname + new URL(url).search : url;
   let res = await fetch(path, { headers: { Authorization: `Bearer ${accessToken}` } });
   if (res.status === 401 && (await refresh())) res = await fetch(path, { headers: { Authorization: `Bearer ${accessToken}` } });
   if (!res.ok) throw new ApiError(res.status, "image", `HTTP ${res.status}`);
   return URL.createObjectURL(await res.blob());
+}
+
+/** Downloads a file behind the bearer token (e.g. a report's signed link) and saves it; returns its size. */
+export async function download(url: string, filename: string): Promise<number> {
+  const href = await blobUrl(url);
+  const size = (await (await fetch(href)).blob()).size;
+  const a = document.createElement("a");
+  a.href = href;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 60_000);
+  return size;
 }
 
 export function qs(params: Record<string, string | number | undefined | null>): string {

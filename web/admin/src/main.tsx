@@ -82,7 +82,7 @@ function App() {
         <strong class="brand">{s.t.app}</strong>
         <span class="spacer" />
         <span class="who" data-testid="who">{s.user.name} · {s.user.user_type}</span>
-        <button class="ghost" data-testid="lang-switch" onClick={() => setLang(s.lang === "en" ? "bn" : "en")}>{s.t.language}</button>
+        <button class="ghost" data-testid="lang-switch" lang={s.lang === "en" ? "bn" : "en"} onClick={() => setLang(s.lang === "en" ? "bn" : "en")}>{s.t.language}</button>
         <button
           class="ghost"
           data-testid="sign-out"

@@ -28,7 +28,7 @@ export function Login() {
       <form class="card" onSubmit={submit} data-testid="login-form">
         <div class="row between">
           <h1>{t.signInTitle}</h1>
-          <button type="button" class="ghost" data-testid="lang-switch" onClick={() => setLang(lang === "en" ? "bn" : "en")}>{t.language}</button>
+          <button type="button" class="ghost" data-testid="lang-switch" lang={lang === "en" ? "bn" : "en"} onClick={() => setLang(lang === "en" ? "bn" : "en")}>{t.language}</button>
         </div>
         {notice === "sessionExpired" && <p class="info" data-testid="session-expired">{t.sessionExpired}</p>}
         <label>{t.phone}<input name="phone" type="tel" autocomplete="username" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} placeholder="+8801XXXXXXXXX" /></label>

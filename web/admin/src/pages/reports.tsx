@@ -1,6 +1,6 @@
 /** Reports: POST /dashboard/reports/generate, poll GET /dashboard/reports/{task_id}, then the signed download link. */
 import { useEffect, useState } from "preact/hooks";
-import { api, get } from "../api";
+import { api, download, get } from "../api";
 import { num } from "../i18n";
 import { useAppState } from "../state";
 import { Card, errorText } from "../ui";
@@ -62,7 +62,21 @@ export function Reports() {
                   <td>{num(x.row_count, lang)}</td>
                   <td>
                     {x.status === "processing" && t.processing}
-                    {x.status === "completed" && x.download_url && <a href={x.download_url} data-testid="download-report" download>{t.download}</a>}
+                    {x.status === "completed" && x.download_url && (
+                      <button
+                        data-testid="download-report"
+                        data-url={x.download_url}
+                        data-bytes={x.bytes}
+                        onClick={() =>
+                          download(x.download_url, `report-${x.report_type}-${x.period_start}.${x.format}`).then(
+                            (bytes) => setTasks((list) => list.map((y) => (y.task_id === x.task_id ? { ...y, bytes } : y))),
+                            (err) => setMsg(errorText(err)),
+                          )
+                        }
+                      >
+                        {t.download}
+                      </button>
+                    )}
                     {x.status === "failed" && `${t.failed}: ${x.failure_reason ?? ""}`}
                   </td>
                 </tr>
