@@ -157,8 +157,8 @@ let page: Page;
 const pageErrors: string[] = [];
 const offsite: string[] = [];
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name.replace(/[^\w.-]+/g, "_")}.png`), fullPage: true });
+async function shot(name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name.replace(/[^\w.-]+/g, "_")}.png`), fullPage });
 }
 const text = (selector: string) => page.$eval(selector, (el) => (el as HTMLElement).innerText.trim());
 const waitText = (selector: string, pattern: RegExp) =>
@@ -409,7 +409,7 @@ async function docsFlow(): Promise<void> {
       await page.goto(`${BASE}/api/v1/docs`, { waitUntil: "networkidle0" });
       await waitText("body", /Clean Care Bangladesh API/);
       await page.waitForFunction(() => document.body.innerText.includes("/api/v1/complaints"));
-      await shot("14-docs");
+      await shot("14-docs", false);
       expect(pageErrors.length === 0, `console errors:\n${pageErrors.join("\n")}`);
     }],
     ["its \"try it\" client sends GET /health and shows the answer", async () => {
@@ -424,7 +424,7 @@ async function docsFlow(): Promise<void> {
       await page.evaluate(() => ([...document.querySelectorAll("button")].find((b) => /^Send/i.test(b.innerText.trim()) || b.getAttribute("aria-label")?.startsWith("Send")) as HTMLButtonElement).click());
       await page.waitForFunction(() => /"status":\s*"healthy"|healthy/.test(document.body.innerText) && /200/.test(document.body.innerText));
       expect(sent.slice(before).some((u) => u === `${BASE}/health`), `no request to ${BASE}/health; sent: ${sent.slice(before).join(", ")}`);
-      await shot("15-docs-try-it");
+      await shot("15-docs-try-it", false);
       expect(pageErrors.length === 0, `console errors:\n${pageErrors.join("\n")}`);
     }],
   ]);
