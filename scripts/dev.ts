@@ -8,14 +8,14 @@
  *
  * The stack (Postgres, relay, migrations, seed, sandbox, banner, ordered shutdown) is shared with
  * `npm run serve` in scripts/lib/stack.ts; this file only runs `wrangler dev` in it (live reload,
- * dev proxy, inspector). Data lives under $CLEAN_CARE_DATA_DIR (default <repo>/.data).
+ * dev proxy, inspector), after `npm run build:web` (the static assets: web-dist/). Data lives under $CLEAN_CARE_DATA_DIR (default <repo>/.data).
  * Ctrl-C (SIGINT) or SIGTERM stops wrangler, then the relay, then Postgres, and exits 0. If
  * wrangler dies on its own everything is stopped and the exit code is 1.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { freePort } from "./lib/ports";
-import { descendants, REPO, runStack, tryKill, type RuntimeContext } from "./lib/stack";
+import { buildWeb, descendants, REPO, runStack, tryKill, type RuntimeContext } from "./lib/stack";
 
 function startWrangler(ctx: RuntimeContext, inspectorPort: number): ChildProcess {
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(ctx.port), "--inspector-port", String(inspectorPort)];
@@ -54,6 +54,8 @@ async function stopWrangler(child: ChildProcess, ctx: RuntimeContext): Promise<v
 runStack({
   name: "dev",
   title: "development, offline",
+  // The static assets wrangler.toml [assets] serves (the staff dashboard, the docs' Scalar bundle).
+  prepare: (ctx) => buildWeb(ctx),
   async start(ctx) {
     // A free inspector port: a second instance would otherwise collide on the default one.
     const wrangler = startWrangler(ctx, await freePort());

@@ -18,7 +18,7 @@
  */
 import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
 import { parseCron } from "./lib/cron";
@@ -40,6 +40,7 @@ interface Config {
   durable_objects: { bindings: { name: string; class_name: string; script_name?: string }[] };
   migrations: { new_sqlite_classes?: string[] }[];
   triggers: { crons?: string[] };
+  assets?: { directory?: string; binding?: string };
 }
 
 /** Miniflare types `getWorker()` with workers-types, which this project does not install. */
@@ -68,7 +69,7 @@ async function build(ctx: Pick<RuntimeContext, "log">): Promise<void> {
 const UNMAPPED = [
   "kv_namespaces", "d1_databases", "services", "hyperdrive", "analytics_engine_datasets", "vectorize", "workflows",
   "send_email", "dispatch_namespaces", "mtls_certificates", "pipelines", "secrets_store_secrets", "wasm_modules",
-  "text_blobs", "data_blobs", "ai", "browser", "images", "version_metadata", "assets", "containers", "tail_consumers",
+  "text_blobs", "data_blobs", "ai", "browser", "images", "version_metadata", "containers", "tail_consumers",
 ] as const;
 
 function workerOptions(config: Config, vars: Record<string, string>): WorkerOptions {
@@ -100,6 +101,9 @@ function workerOptions(config: Config, vars: Record<string, string>): WorkerOpti
         },
       ]),
     ),
+    // Static assets through the ASSETS binding: this port is the worker's own socket (no asset
+    // router in front), so the worker serves /admin/* and /docs-assets/* itself (src/static-assets.ts).
+    ...(config.assets?.directory ? { assets: { directory: resolve(REPO, config.assets.directory), binding: config.assets.binding } } : {}),
     durableObjects: Object.fromEntries(
       config.durable_objects.bindings.map((d) => [d.name, { className: d.class_name, scriptName: d.script_name, useSQLite: sqliteClasses.has(d.class_name) }]),
     ),

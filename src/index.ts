@@ -1,5 +1,5 @@
 /**
- * The Worker entry: `fetch` serves the REST API, `queue` dispatches each batch to the consumer of
+ * The Worker entry: `fetch` serves the REST API (and the static assets' fallbacks, src/static-assets.ts), `queue` dispatches each batch to the consumer of
  * its queue, `scheduled` runs the cron jobs (payment reconciliation, due notice broadcasts), and the Durable Object classes
  * are re-exported for their bindings.
  */
@@ -10,6 +10,7 @@ import { consumeReports } from "../queues/reports";
 import { consumeSms, consumeSmsDeadLetters } from "../queues/sms";
 import { createApp, normalizeRequest } from "./app";
 import { withServiceContext } from "./context";
+import { isAssetPath, serveAsset } from "./static-assets";
 import { sweepGalleryObjects } from "./modules/gallery/gallery.service";
 import { releaseDueNoticeBroadcasts } from "./modules/notices/notice-broadcast.service";
 import { sweepUndelivered } from "./modules/notifications/delivery.service";
@@ -34,6 +35,7 @@ const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env, ctx: Ex
 
 export default {
   fetch(request, env, ctx) {
+    if (isAssetPath(new URL(request.url).pathname)) return serveAsset(request, env);
     return app.fetch(normalizeRequest(request), env, ctx);
   },
   async queue(batch, env, ctx) {

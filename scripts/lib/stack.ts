@@ -10,6 +10,7 @@
  * Ctrl-C (SIGINT) or SIGTERM stops the runtime, then the bKash sandbox, the relay, then Postgres,
  * and exits 0. A runtime that dies on its own calls `shutdown(1, …)`: everything is stopped, exit 1.
  */
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -313,6 +314,7 @@ async function main(spec: StackSpec): Promise<void> {
     `Clean Care API is running (${spec.title})`,
     `  API           ${api}/api/v1   (also ${api}/api)`,
     `  Health        ${api}/health`,
+    `  Dashboard     ${api}/admin/   (staff: +8801700000002 / CleanCare@2026)`,
     `  Docs          ${api}/api/v1/docs`,
     `  OpenAPI       ${api}/api/v1/openapi.json`,
     `  SMS outbox    ${api}/api/v1/dev/sms?phone=%2B8801711000001`,
@@ -329,6 +331,21 @@ async function main(spec: StackSpec): Promise<void> {
     "",
   ];
   console.log(lines.join("\n"));
+}
+
+/**
+ * `npm run build:web`: the static assets (web-dist/: the staff dashboard and the docs' Scalar
+ * bundle) that wrangler.toml [assets] serves; its output is shown only if it fails.
+ */
+export async function buildWeb(ctx: Pick<RuntimeContext, "log">): Promise<void> {
+  const started = Date.now();
+  const child = spawn("npm", ["run", "--silent", "build:web"], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" } });
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => (output += d));
+  child.stderr.on("data", (d: Buffer) => (output += d));
+  const code = await new Promise<number | null>((resolveExit) => child.on("exit", resolveExit));
+  if (code !== 0) throw new Error(`npm run build:web failed (exit ${code}):\n${output}`);
+  ctx.log(`static assets built (web-dist/) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** Starts the whole stack around the given worker runtime; exits the process when it stops. */

@@ -255,7 +255,7 @@ describe("API documentation", () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
   });
 
-  it("serves the interactive reference page as self-contained HTML under a strict CSP", async () => {
+  it("serves the interactive reference page (Scalar, self-hosted) under a strict CSP", async () => {
     for (const path of ["/api/v1/docs", "/api/docs/"]) {
       const res = await SELF.fetch(`${BASE}${path}`);
       expect(res.status, path).toBe(200);
@@ -263,15 +263,23 @@ describe("API documentation", () => {
       const csp = res.headers.get("content-security-policy") ?? "";
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("script-src 'self' 'unsafe-inline'");
-      expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+      expect(csp).toContain("connect-src 'self'");
       expect(csp).not.toMatch(/https?:|\*/);
       const html = await res.text();
       expect(html).toMatch(/^<!doctype html>/i);
-      expect(html).toContain("/api/v1/openapi.json");
-      expect(html).toContain("localStorage");
+      expect(html).toContain('<script src="/docs-assets/scalar/standalone.js"></script>');
+      expect(html).toContain('"url":"/api/v1/openapi.json"');
+      expect(html).toContain('"withDefaultFonts":false');
+      expect(html).toContain('"persistAuth":true');
       // Offline: no external scripts, styles, fonts or images.
       expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
       expect(html).not.toMatch(/@import|url\(\s*["']?https?:/i);
     }
+    // The Scalar bundle itself comes from this Worker's static assets.
+    const bundle = await SELF.fetch(`${BASE}/docs-assets/scalar/standalone.js`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get("content-type")).toMatch(/javascript/);
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
   });
+
 });

@@ -1,6 +1,6 @@
 /**
  * GET /docs (mounted under /api/v1): the interactive API reference. A plain route, not an OpenAPI
- * operation, so it does not list itself in openapi.json. The page is self-contained (works offline);
+ * operation, so it does not list itself in openapi.json. The page loads Scalar's bundle from this Worker's static assets (works offline);
  * the CSP lets it run only its own inline script and style and talk only to this origin.
  */
 import { createRouter } from "../../router";
