@@ -67,7 +67,7 @@ describe("reports", () => {
 
   it("bad requests are 400: unknown type, a period in the wrong shape, an unsupported format", async () => {
     const admin = await signedIn({ userType: "admin" });
-    for (const body of [{ report_type: "hourly" }, { report_type: "monthly", period: "2026-13" }, { report_type: "quarterly", period: "2026-Q5" }, { report_type: "daily", format: "pdf" }]) {
+    for (const body of [{ report_type: "hourly" }, { report_type: "monthly", period: "2026-13" }, { report_type: "quarterly", period: "2026-Q5" }, { report_type: "daily", format: "docx" }]) {
       expect((await api("/api/v1/dashboard/reports/generate", { token: admin.access, body })).status, JSON.stringify(body)).toBe(400);
     }
   });
