@@ -42,22 +42,25 @@ function rng(seed: number) {
   return () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
 }
 
+let sequence = Math.floor(Math.random() * 5_000_000);
+
 /** `n` complaints in `ward`, created at whole minutes within the `days` Dhaka days from `startDay`. */
 export function generateComplaints(n: number, ward: string, startDay: string, days: number, seed = 12): SeededComplaint[] {
   const next = rng(seed);
   const start = Date.parse(`${startDay}T00:00:00Z`) - 6 * 3_600_000;
-  const stamp = `R${Date.now().toString(36)}${Math.floor(next() * 1e6).toString(36)}`;
-  return Array.from({ length: n }, (_, i) => {
+  return Array.from({ length: n }, () => {
     const status = STATUSES[Math.floor(next() * STATUSES.length)]!;
     const resolved = status === STATUS.resolved;
+    const created = start + Math.floor(next() * days * 24 * 60) * 60_000;
     return {
-      tn: `${stamp}${i}`.slice(0, 20),
+      // The real shape (CC + Dhaka day + a number), unique across this isolate's seeds.
+      tn: `CC${new Date(created + 6 * 3_600_000).toISOString().slice(0, 10).replaceAll("-", "")}${String(sequence++).padStart(7, "0")}`,
       ward,
-      title: `নর্দমা উপচে পড়ছে, রাস্তায় ময়লা — ক্ষেত্র ${i}`,
+      title: `নর্দমা উপচে পড়ছে, রাস্তায় ময়লা — ক্ষেত্র ${sequence}`,
       category: CATEGORIES_BN[Math.floor(next() * CATEGORIES_BN.length)]!,
       priority: PRIORITIES_BN[Math.floor(next() * PRIORITIES_BN.length)]!,
       status,
-      created: start + Math.floor(next() * days * 24 * 60) * 60_000,
+      created,
       resolutionH: resolved ? 1 + Math.floor(next() * 200) / 4 : null,
       rating: resolved && next() < 0.7 ? 1 + Math.floor(next() * 5) : null,
     };

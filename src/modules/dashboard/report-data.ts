@@ -8,6 +8,7 @@ import type { ServiceContext } from "../../context";
 import type { AuthUser } from "../../lib/tokens";
 import { inStaffWards } from "../admin/staff-scope";
 import { STATUS } from "../complaints/status-machine";
+import type { ComplaintRow, ReportSummary } from "./report-types";
 
 export interface ReportScope {
   viewer: AuthUser;
@@ -18,19 +19,8 @@ export interface ReportScope {
   ward: string | null;
 }
 
-export interface ComplaintRow {
-  id: string;
-  tracking_number: string;
-  created_at: string | Date;
-  cursor_at: string;
-  category: string;
-  priority: string;
-  status: string;
-  ward_number: string | null;
-  title: string;
-  resolved_at: string | Date | null;
-  rating: number | null;
-}
+export type { ComplaintRow, GroupFigures, ReportSummary } from "./report-types";
+
 
 export const PAGE_ROWS = 2000;
 
@@ -57,27 +47,6 @@ export async function* complaintPages(services: ServiceContext, scope: ReportSco
     const last = page.rows[page.rows.length - 1]!;
     after = { at: last.cursor_at, id: last.id };
   }
-}
-
-export interface GroupFigures {
-  total: number;
-  resolved: number;
-  open: number;
-  cancelled: number;
-  resolution_rate: number | null;
-  average_rating: number | null;
-  median_resolution_hours: number | null;
-}
-
-export interface ReportSummary extends GroupFigures {
-  rated: number;
-  by_status: { status: string; total: number }[];
-  by_priority: { priority: string; total: number }[];
-  by_ward: (GroupFigures & { ward_number: string | null })[];
-  by_category: (GroupFigures & { category: string })[];
-  by_day: { day: string; total: number; resolved: number }[];
-  /** The newest complaints (at most `latest`), newest first. */
-  latest: Omit<ComplaintRow, "cursor_at">[];
 }
 
 const groupFigures = sql`count(*)::int as total,

@@ -12,6 +12,7 @@ import { toHex } from "../../lib/crypto";
 import { dhakaDayStart } from "../../lib/dhaka-time";
 import { ApiError } from "../../lib/errors";
 import type { AuthUser } from "../../lib/tokens";
+import { workerAssets } from "../../lib/pdf/worker-assets";
 import { type Cell, XlsxWriter } from "../../lib/xlsx";
 import { complaintPages, type GroupFigures, reportSummary, type ReportScope } from "./report-data";
 import { reportPeriod, type ReportType } from "./report-period";
@@ -285,7 +286,7 @@ async function writeXlsx(services: ServiceContext, scope: ReportScope, task: Rep
 /** PDF: a summary (tables, a chart, the newest complaints) — never a listing of every row (see README). */
 async function writePdf(services: ServiceContext, scope: ReportScope, task: ReportTask, sink: PartSink): Promise<number> {
   const summary = await reportSummary(services, scope, PDF_LATEST_ROWS);
-  sink.write(await renderReportPdf(summary, { periodStart: task.period_start, periodEnd: task.period_end, ward: task.ward_number, generatedAt: new Date() }));
+  sink.write(renderReportPdf(summary, { periodStart: task.period_start, periodEnd: task.period_end, ward: task.ward_number, generatedAt: new Date() }, workerAssets));
   return summary.total;
 }
 
