@@ -116,10 +116,11 @@ export const CONTENT_TYPES: Record<ReportFormat, string> = {
 };
 
 /**
- * Bytes on their way to an R2 multipart upload: gathered until a part is full (R2 wants ≥ 5 MiB
- * for every part but the last), so at most one part's worth is held in memory.
+ * Bytes on their way to an R2 multipart upload. R2 wants every part but the last to be the same
+ * size (and at least 5 MiB), so the bytes are cut into parts of exactly PART_BYTES, whatever the
+ * sizes of the chunks written; at most about one part's worth is held in memory between drains.
  */
-class PartSink {
+export class PartSink {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   readonly parts: R2UploadedPart[] = [];
@@ -127,7 +128,10 @@ class PartSink {
   written = 0;
   peakBuffered = 0;
 
-  constructor(private readonly upload: R2MultipartUpload) {}
+  constructor(
+    private readonly upload: Pick<R2MultipartUpload, "uploadPart" | "complete">,
+    private readonly partBytes = PART_BYTES,
+  ) {}
 
   write(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
@@ -137,25 +141,34 @@ class PartSink {
     this.peakBuffered = Math.max(this.peakBuffered, this.pendingBytes);
   }
 
-  /** Uploads a part if a full one is waiting (call between pages). */
+  /** Uploads every full part waiting (call between pages). */
   async drain(): Promise<void> {
-    if (this.pendingBytes >= PART_BYTES) await this.flush();
+    while (this.pendingBytes >= this.partBytes) await this.send(this.take(this.partBytes));
   }
 
-  private async flush(): Promise<void> {
-    const body = new Uint8Array(this.pendingBytes);
+  /** The first `n` pending bytes as one array (the rest stays pending). */
+  private take(n: number): Uint8Array {
+    const body = new Uint8Array(n);
     let at = 0;
-    for (const chunk of this.pending) {
-      body.set(chunk, at);
-      at += chunk.length;
+    while (at < n) {
+      const chunk = this.pending[0]!;
+      const used = Math.min(chunk.length, n - at);
+      body.set(used === chunk.length ? chunk : chunk.subarray(0, used), at);
+      at += used;
+      if (used === chunk.length) this.pending.shift();
+      else this.pending[0] = chunk.subarray(used);
     }
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.pendingBytes -= n;
+    return body;
+  }
+
+  private async send(body: Uint8Array): Promise<void> {
     this.parts.push(await this.upload.uploadPart(this.parts.length + 1, body));
   }
 
   async complete(): Promise<void> {
-    if (this.pendingBytes > 0 || this.parts.length === 0) await this.flush();
+    await this.drain();
+    if (this.pendingBytes > 0 || this.parts.length === 0) await this.send(this.take(this.pendingBytes)); // the last part may be short
     await this.upload.complete(this.parts);
   }
 }
