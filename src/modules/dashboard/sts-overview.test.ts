@@ -179,3 +179,12 @@ describe("GET /dashboard/sts-overview", () => {
     expect((await get("ward_number=abc")).status).toBe(400);
   });
 });
+
+describe("documentation", () => {
+  it("sts-overview and the report formats are in the OpenAPI document", async () => {
+    const doc = await api("/api/v1/openapi.json");
+    expect(doc.body.paths["/api/v1/dashboard/sts-overview"].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["from", "interval", "to", "ward_number"]);
+    expect(doc.body.components.schemas.ReportRequest.properties.format.enum).toEqual(["csv", "xlsx", "pdf"]);
+    expect(doc.body.components.schemas.ReportTask.properties.format.enum).toEqual(["csv", "xlsx", "pdf"]);
+  });
+});
