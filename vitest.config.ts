@@ -11,7 +11,7 @@
  */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import type { inject as vitestInject } from "vitest";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
 const worker = (relay: "relayAddress" | "outageRelayAddress") =>
   cloudflareTest(({ inject }: { inject: typeof vitestInject }) => ({
@@ -41,34 +41,44 @@ const worker = (relay: "relayAddress" | "outageRelayAddress") =>
   }));
 
 const OUTAGE_TESTS = "**/*.outage.test.ts";
+/** `npm run bench:report` (BENCH_REPORT=1): only the opt-in report benchmark, nothing else. */
+const BENCH_REPORT = process.env.BENCH_REPORT === "1";
+
+const benchProject: TestProjectInlineConfiguration = {
+  extends: true,
+  plugins: [worker("relayAddress")],
+  test: { name: "bench-report", include: ["test/bench/report-100k.bench.ts"], testTimeout: 600_000, hookTimeout: 600_000 },
+};
 
 export default defineConfig({
   test: {
     globalSetup: ["./test/node/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    projects: [
-      {
-        extends: true,
-        plugins: [worker("relayAddress")],
-        test: {
-          name: "workers",
-          include: ["src/**/*.test.ts", "queues/**/*.test.ts", "durable-objects/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: ["test/e2e/**", "node_modules/**", OUTAGE_TESTS],
-        },
-      },
-      {
-        extends: true,
-        plugins: [worker("outageRelayAddress")],
-        test: {
-          name: "outage",
-          include: [OUTAGE_TESTS],
-          // These files share one relay and each cuts it off: one at a time, or one test's outage
-          // (or its resume) would land in the middle of another's.
-          fileParallelism: false,
-          exclude: ["node_modules/**"],
-        },
-      },
-    ],
+    projects: BENCH_REPORT
+      ? [benchProject]
+      : [
+          {
+            extends: true,
+            plugins: [worker("relayAddress")],
+            test: {
+              name: "workers",
+              include: ["src/**/*.test.ts", "queues/**/*.test.ts", "durable-objects/**/*.test.ts", "test/**/*.test.ts"],
+              exclude: ["test/e2e/**", "node_modules/**", OUTAGE_TESTS],
+            },
+          },
+          {
+            extends: true,
+            plugins: [worker("outageRelayAddress")],
+            test: {
+              name: "outage",
+              include: [OUTAGE_TESTS],
+              // These files share one relay and each cuts it off: one at a time, or one test's outage
+              // (or its resume) would land in the middle of another's.
+              fileParallelism: false,
+              exclude: ["node_modules/**"],
+            },
+          },
+        ],
   },
 });

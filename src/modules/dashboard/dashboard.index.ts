@@ -25,6 +25,7 @@ export const dashboardRouter = router
   .openapi(routes.financial, handler("financial"))
   .openapi(routes.userStats, handler("userStats"))
   .openapi(routes.recentComplaints, handler("recentComplaints"))
+  .openapi(routes.stsOverview, handler("stsOverview"))
   .openapi(reportRoutes.generateReport, reportHandlers.generateReport)
   .openapi(reportRoutes.getReport, reportHandlers.getReport)
   .openapi(reportRoutes.downloadReport, reportHandlers.downloadReport);

@@ -171,3 +171,52 @@ export function recentComplaintsQuery(viewer: AuthUser, ward: string | undefined
         ${ward ? sql`and c.ward_number = ${ward}` : sql``}
       order by c.created_at desc limit 50) r`;
 }
+
+/**
+ * Transfer stations (STS) in the viewer's `waste` wards: each station's load against its capacity,
+ * the totals, and a load series from the readings history (readings recorded in the range, bucketed
+ * by Dhaka day/week/month). The range narrows the readings only: stations and their current load are
+ * as they stand now.
+ */
+export function stsOverviewQuery(viewer: AuthUser, range: DashboardRange): SQL {
+  const loadPct = (load: SQL, capacity: SQL) => sql`round(${load} * 100 / ${capacity}, 1)::float8`;
+  return sql`with stations as (
+      select t.id, t.name, t.ward_number, t.status, t.capacity_tonnes, t.current_load_tonnes
+      from waste_sts t
+      where ${inStaffWards(viewer, "waste", "read", sql`t.ward_number`)} ${range.ward ? sql`and t.ward_number = ${range.ward}` : sql``}
+    ),
+    readings as (
+      select r.sts_id, r.load_tonnes, r.capacity_tonnes, r.over_capacity, r.recorded_at
+      from waste_sts_readings r join stations s on s.id = r.sts_id
+      where r.recorded_at >= ${range.from.toISOString()}::timestamptz and r.recorded_at < ${range.to.toISOString()}::timestamptz
+    )
+    select json_build_object(
+      'totals', (select json_build_object(
+          'stations', count(*)::int,
+          'by_status', json_build_object('operational', count(*) filter (where status = 'operational')::int,
+                                         'maintenance', count(*) filter (where status = 'maintenance')::int,
+                                         'closed', count(*) filter (where status = 'closed')::int),
+          'capacity_tonnes', coalesce(sum(capacity_tonnes), 0)::float8,
+          'current_load_tonnes', coalesce(sum(current_load_tonnes), 0)::float8,
+          'load_percentage', ${loadPct(sql`sum(current_load_tonnes)`, sql`nullif(sum(capacity_tonnes), 0)`)},
+          'over_capacity', count(*) filter (where current_load_tonnes > capacity_tonnes)::int)
+        from stations),
+      'stations', coalesce((select json_agg(json_build_object(
+          'id', s.id, 'name', s.name, 'ward_number', s.ward_number, 'status', s.status,
+          'capacity_tonnes', s.capacity_tonnes::float8, 'current_load_tonnes', s.current_load_tonnes::float8,
+          'load_percentage', ${loadPct(sql`s.current_load_tonnes`, sql`s.capacity_tonnes`)},
+          'over_capacity', s.current_load_tonnes > s.capacity_tonnes,
+          'readings_in_range', (select count(*) from readings r where r.sts_id = s.id)::int,
+          'peak_load_percentage_in_range', (select max(${loadPct(sql`r.load_tonnes`, sql`r.capacity_tonnes`)}) from readings r where r.sts_id = s.id))
+        order by s.current_load_tonnes / s.capacity_tonnes desc, s.name, s.id) from stations s), '[]'::json),
+      'series', coalesce((select json_agg(json_build_object(
+          'period', period, 'readings', readings, 'stations_reporting', stations_reporting,
+          'average_load_percentage', average_load_percentage, 'peak_load_percentage', peak_load_percentage,
+          'over_capacity_readings', over_capacity_readings) order by period) from (
+            select ${bucket(sql`recorded_at`, range.interval)} as period, count(*)::int as readings, count(distinct sts_id)::int as stations_reporting,
+                   round(avg(load_tonnes * 100 / capacity_tonnes), 1)::float8 as average_load_percentage,
+                   max(${loadPct(sql`load_tonnes`, sql`capacity_tonnes`)}) as peak_load_percentage,
+                   count(*) filter (where over_capacity)::int as over_capacity_readings
+            from readings group by 1) s), '[]'::json)
+    ) as figures`;
+}

@@ -33,3 +33,7 @@ export const serviceTime = endpoint("service-time", "Median and p90 hours to fir
 export const financial = endpoint("financial", "Revenue by service and method, pending and refunded amounts, a revenue series");
 export const userStats = endpoint("user-stats", "Accounts by type, verified, active, new in the range with a series");
 export const recentComplaints = endpoint("recent-complaints", "Complaints filed in the last hour (at most 50)", rangeQuery.pick({ ward_number: true }) as unknown as typeof rangeQuery);
+export const stsOverview = endpoint(
+  "sts-overview",
+  "Transfer stations (waste wards): load % and over-capacity per station, totals by status, and a load series from the readings in the range",
+);

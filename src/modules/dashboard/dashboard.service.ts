@@ -41,6 +41,7 @@ export const FIGURES: Record<string, Builder> = {
   financial: queries.financialQuery,
   userStats: queries.userStatsQuery,
   recentComplaints: (viewer, range) => queries.recentComplaintsQuery(viewer, range.ward),
+  stsOverview: queries.stsOverviewQuery,
 };
 
 export async function figures(services: ServiceContext, viewer: AuthUser, name: keyof typeof FIGURES, input: RangeInput): Promise<unknown> {

@@ -168,7 +168,7 @@ describe("dashboard figures on 10,000 complaints (one round trip each)", () => {
   });
 
   it("every endpoint answers staff only, in one round trip; bad ranges are 400", async () => {
-    for (const path of ["kpi", "complaints-stats", "ward-performance", "satisfaction", "service-time", "financial", "user-stats", "recent-complaints"]) {
+    for (const path of ["kpi", "complaints-stats", "ward-performance", "satisfaction", "service-time", "financial", "user-stats", "recent-complaints", "sts-overview"]) {
       const res = await get(`${path}?ward_number=93`);
       expect(res.status, path).toBe(200);
       expect(roundTrips(res), path).toBe(1);

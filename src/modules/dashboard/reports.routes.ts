@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { REPORT_TYPES } from "./report-period";
+import { REPORT_FORMATS } from "./reports.service";
 
 const tags = ["Dashboard"];
 const security = [{ bearerAuth: [] }];
@@ -11,7 +12,7 @@ export const reportTaskSchema = z
     task_id: z.string().uuid(),
     status: z.enum(["processing", "completed", "failed"]),
     report_type: z.enum(REPORT_TYPES),
-    format: z.literal("csv"),
+    format: z.enum(REPORT_FORMATS),
     period_start: z.string(),
     period_end: z.string(),
     ward_number: z.string().nullable(),
@@ -34,7 +35,10 @@ export const generateReport = createRoute({
       .object({
         report_type: z.enum(REPORT_TYPES),
         period: z.string().max(10).optional().openapi({ description: "daily/weekly YYYY-MM-DD, monthly YYYY-MM, quarterly YYYY-Qn, yearly YYYY; default the current one" }),
-        format: z.literal("csv").default("csv").openapi({ description: "CSV (RFC 4180, UTF-8 with BOM). XLSX and PDF are not built yet." }),
+        format: z.enum(REPORT_FORMATS).default("csv").openapi({
+          description:
+            "csv: every complaint, RFC 4180, UTF-8 with BOM. xlsx: a workbook — Summary, Complaints (every row), By ward, By category; numbers and dates as numbers. pdf: a summary with tables, a daily chart and the 40 newest complaints (Bengali shaped with HarfBuzz).",
+        }),
         ward_number: z.string().regex(/^\d{1,3}$/, "Ward number must be 1–3 digits.").optional(),
       })
       .strict()
@@ -63,5 +67,5 @@ export const downloadReport = createRoute({
     params: taskParam,
     query: z.object({ expires: z.coerce.number().int().positive(), signature: z.string().regex(/^[0-9a-f]{64}$/i) }),
   },
-  responses: { 200: { description: "text/csv" }, ...errorResponses(400, 401, 403, 404) },
+  responses: { 200: { description: "The file: text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet or application/pdf" }, ...errorResponses(400, 401, 403, 404) },
 });

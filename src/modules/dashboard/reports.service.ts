@@ -12,20 +12,24 @@ import { toHex } from "../../lib/crypto";
 import { dhakaDayStart } from "../../lib/dhaka-time";
 import { ApiError } from "../../lib/errors";
 import type { AuthUser } from "../../lib/tokens";
-import { inStaffWards } from "../admin/staff-scope";
+import { workerAssets } from "../../lib/pdf/worker-assets";
+import { type Cell, XlsxWriter } from "../../lib/xlsx";
+import { complaintPages, type GroupFigures, reportSummary, type ReportScope } from "./report-data";
 import { reportPeriod, type ReportType } from "./report-period";
+import { PDF_LATEST_ROWS, renderReportPdf } from "./report-pdf";
 
 export const DOWNLOAD_TTL_SECONDS = 15 * 60;
-const PAGE_ROWS = 2000;
 /** R2 multipart parts must be at least 5 MiB, except the last. */
 const PART_BYTES = 5 * 1024 * 1024;
 export const MAX_BUILD_ATTEMPTS = 3;
+export const REPORT_FORMATS = ["csv", "xlsx", "pdf"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportTask {
   id: string;
   requested_by: string;
   report_type: ReportType;
-  format: "csv";
+  format: ReportFormat;
   period_start: string;
   period_end: string;
   ward_number: string | null;
@@ -42,7 +46,7 @@ const TASK_COLUMNS = sql`id, requested_by, report_type, format, period_start::te
 export async function requestReport(
   services: ServiceContext,
   actor: AuthUser,
-  input: { report_type: ReportType; period?: string; format: "csv"; ward_number?: string },
+  input: { report_type: ReportType; period?: string; format: ReportFormat; ward_number?: string },
 ): Promise<ReportTask> {
   const { start, end } = reportPeriod(input.report_type, input.period);
   const { rows } = await services.db.execute<ReportTask & Record<string, unknown>>(sql`
@@ -105,72 +109,198 @@ export function csvLine(fields: (string | number | null)[]): string {
 const dhakaIso = (value: string | Date | null) =>
   value === null ? null : new Date(new Date(value).getTime() + 6 * 3_600_000).toISOString().replace("Z", "+06:00");
 
-/** Builds one task's file. Returns false if there was nothing to build (already settled). */
-export async function buildReport(services: ServiceContext, taskId: string): Promise<boolean> {
+export const CONTENT_TYPES: Record<ReportFormat, string> = {
+  csv: "text/csv; charset=utf-8",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  pdf: "application/pdf",
+};
+
+/**
+ * Bytes on their way to an R2 multipart upload. R2 wants every part but the last to be the same
+ * size (and at least 5 MiB), so the bytes are cut into parts of exactly PART_BYTES, whatever the
+ * sizes of the chunks written; at most about one part's worth is held in memory between drains.
+ */
+export class PartSink {
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  readonly parts: R2UploadedPart[] = [];
+  /** Bytes written so far, and the most held at once (for the bench's memory estimate). */
+  written = 0;
+  peakBuffered = 0;
+
+  constructor(
+    private readonly upload: Pick<R2MultipartUpload, "uploadPart" | "complete">,
+    private readonly partBytes = PART_BYTES,
+  ) {}
+
+  write(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    this.written += chunk.length;
+    this.peakBuffered = Math.max(this.peakBuffered, this.pendingBytes);
+  }
+
+  /** Uploads every full part waiting (call between pages). */
+  async drain(): Promise<void> {
+    while (this.pendingBytes >= this.partBytes) await this.send(this.take(this.partBytes));
+  }
+
+  /** The first `n` pending bytes as one array (the rest stays pending). */
+  private take(n: number): Uint8Array {
+    const body = new Uint8Array(n);
+    let at = 0;
+    while (at < n) {
+      const chunk = this.pending[0]!;
+      const used = Math.min(chunk.length, n - at);
+      body.set(used === chunk.length ? chunk : chunk.subarray(0, used), at);
+      at += used;
+      if (used === chunk.length) this.pending.shift();
+      else this.pending[0] = chunk.subarray(used);
+    }
+    this.pendingBytes -= n;
+    return body;
+  }
+
+  private async send(body: Uint8Array): Promise<void> {
+    this.parts.push(await this.upload.uploadPart(this.parts.length + 1, body));
+  }
+
+  async complete(): Promise<void> {
+    await this.drain();
+    if (this.pendingBytes > 0 || this.parts.length === 0) await this.send(this.take(this.pendingBytes)); // the last part may be short
+    await this.upload.complete(this.parts);
+  }
+}
+
+export interface BuildStats {
+  rows: number;
+  bytes: number;
+  /** The most bytes of the file held in memory at once. */
+  peakBufferedBytes: number;
+}
+
+/** Builds one task's file. Returns null if there was nothing to build (already settled). */
+export async function buildReport(services: ServiceContext, taskId: string): Promise<BuildStats | null> {
   const { rows } = await services.db.execute<ReportTask & { user_type: string } & Record<string, unknown>>(sql`
     update report_tasks t set attempts = attempts + 1
     from users u where t.id = ${taskId} and t.status = 'processing' and u.id = t.requested_by
-    returning t.id, t.requested_by, t.period_start::text, t.period_end::text, t.ward_number, u.user_type`);
+    returning t.id, t.requested_by, t.format, t.period_start::text, t.period_end::text, t.ward_number, u.user_type`);
   const task = rows[0];
-  if (!task) return false;
-  const viewer = { id: task.requested_by, userType: task.user_type } as AuthUser;
-  const from = dhakaDayStart(task.period_start);
-  const to = new Date(dhakaDayStart(task.period_end).getTime() + 86_400_000);
-  const key = `reports/${task.id}.csv`;
-
-  const upload = await services.env.MEDIA.createMultipartUpload(key, {
-    httpMetadata: { contentType: "text/csv; charset=utf-8" },
-    customMetadata: { name: `clean-care-${task.period_start}-${task.period_end}.csv` },
-  });
-  const parts: R2UploadedPart[] = [];
-  const encoder = new TextEncoder();
-  let pending: Uint8Array[] = [encoder.encode("\uFEFF" + csvLine(CSV_HEADER))]; // the BOM makes Excel read UTF-8 (Bengali)
-  let pendingBytes = pending[0]!.length;
-  const flush = async () => {
-    const body = new Uint8Array(pendingBytes);
-    let at = 0;
-    for (const chunk of pending) body.set(chunk, (at += chunk.length) - chunk.length);
-    parts.push(await upload.uploadPart(parts.length + 1, body));
-    pending = [];
-    pendingBytes = 0;
+  if (!task) return null;
+  const scope: ReportScope = {
+    viewer: { id: task.requested_by, userType: task.user_type } as AuthUser,
+    from: dhakaDayStart(task.period_start),
+    to: new Date(dhakaDayStart(task.period_end).getTime() + 86_400_000),
+    ward: task.ward_number,
   };
+  const format = task.format;
+  const key = `reports/${task.id}.${format}`;
+  const upload = await services.env.MEDIA.createMultipartUpload(key, {
+    httpMetadata: { contentType: CONTENT_TYPES[format] },
+    customMetadata: { name: `clean-care-${task.period_start}-${task.period_end}${task.ward_number ? `-ward-${task.ward_number}` : ""}.${format}` },
+  });
+  const sink = new PartSink(upload);
   try {
-    let after: { at: string; id: string } | null = null;
-    let count = 0;
-    for (;;) {
-      const page: { rows: Record<string, any>[] } = await services.db.execute<Record<string, any>>(sql`
-        select c.id, c.tracking_number, c.created_at, to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at,
-               c.category, c.priority, c.status, c.ward_number, c.title, c.resolved_at, c.rating
-        from complaints c
-        where c.created_at >= ${from.toISOString()}::timestamptz and c.created_at < ${to.toISOString()}::timestamptz
-          and ${inStaffWards(viewer, "complaints", "read", sql`c.ward_number`)}
-          ${task.ward_number ? sql`and c.ward_number = ${task.ward_number}` : sql``}
-          ${after ? sql`and (c.created_at, c.id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
-        order by c.created_at, c.id
-        limit ${PAGE_ROWS}`);
-      for (const r of page.rows) {
-        const line = encoder.encode(
-          csvLine([r.tracking_number, dhakaIso(r.created_at), r.category, r.priority, r.status, r.ward_number, r.title, dhakaIso(r.resolved_at), r.rating]),
-        );
-        pending.push(line);
-        pendingBytes += line.length;
-        if (pendingBytes >= PART_BYTES) await flush();
-      }
-      count += page.rows.length;
-      if (page.rows.length < PAGE_ROWS) break;
-      const last: Record<string, any> = page.rows[page.rows.length - 1]!;
-      after = { at: last.cursor_at, id: last.id };
-    }
-    if (pendingBytes > 0 || parts.length === 0) await flush();
-    await upload.complete(parts);
+    const count =
+      format === "xlsx" ? await writeXlsx(services, scope, task, sink) : format === "pdf" ? await writePdf(services, scope, task, sink) : await writeCsv(services, scope, sink);
+    await sink.complete();
     await services.db.execute(sql`
       update report_tasks set status = 'completed', object_key = ${key}, row_count = ${count}, completed_at = now()
       where id = ${task.id} and status = 'processing'`);
-    return true;
+    return { rows: count, bytes: sink.written, peakBufferedBytes: sink.peakBuffered };
   } catch (err) {
     await upload.abort().catch(() => undefined);
     throw err;
   }
+}
+
+async function writeCsv(services: ServiceContext, scope: ReportScope, sink: PartSink): Promise<number> {
+  const encoder = new TextEncoder();
+  sink.write(encoder.encode("\uFEFF" + csvLine(CSV_HEADER))); // the BOM makes Excel read UTF-8 (Bengali)
+  let count = 0;
+  for await (const page of complaintPages(services, scope)) {
+    for (const r of page) {
+      sink.write(encoder.encode(csvLine([r.tracking_number, dhakaIso(r.created_at), r.category, r.priority, r.status, r.ward_number, r.title, dhakaIso(r.resolved_at), r.rating])));
+    }
+    count += page.length;
+    await sink.drain();
+  }
+  return count;
+}
+
+/** A ward number as a number when it is one (they are digits by validation), else as text. */
+const wardCell = (ward: string | null): Cell => (ward === null ? null : /^\d{1,9}$/.test(ward) ? Number(ward) : ward);
+const date = (value: string | Date | null) => (value === null ? null : new Date(value));
+
+export const XLSX_SHEETS = ["Summary", "Complaints", "By ward", "By category"] as const;
+
+/**
+ * XLSX: the summary sheets come from one aggregate statement; the Complaints sheet is streamed page
+ * by page into the zip, which goes out to R2 a part at a time.
+ */
+async function writeXlsx(services: ServiceContext, scope: ReportScope, task: ReportTask, sink: PartSink): Promise<number> {
+  const summary = await reportSummary(services, scope);
+  const book = new XlsxWriter([...XLSX_SHEETS], (chunk) => sink.write(chunk));
+  const header = (cells: string[]): Cell[] => cells.map((value) => ({ value, style: "header" }));
+  const pct = (value: number | null): Cell => ({ value, style: "percent" });
+  const figures = (g: GroupFigures): Cell[] => [g.total, g.resolved, g.open, g.cancelled, pct(g.resolution_rate), g.average_rating, g.median_resolution_hours];
+  const figureHeader = ["Total", "Resolved", "Open", "Cancelled", "Resolution rate", "Average rating", "Median resolution (hours)"];
+
+  const first = book.sheet("Summary", [34, 18]);
+  first.rows([
+    header(["Clean Care Bangladesh — complaints report", ""]),
+    ["Period", `${task.period_start} – ${task.period_end}`],
+    ["Ward", task.ward_number ?? "All wards in scope"],
+    ["Generated", { value: new Date(), style: "date" }],
+    [],
+    header(["Figure", "Value"]),
+    ["Complaints", summary.total],
+    ["Resolved", summary.resolved],
+    ["Open", summary.open],
+    ["Cancelled", summary.cancelled],
+    ["Resolution rate", pct(summary.resolution_rate)],
+    ["Rated", summary.rated],
+    ["Average rating", summary.average_rating],
+    ["Median resolution (hours)", summary.median_resolution_hours],
+    [],
+    header(["Status", "Complaints"]),
+    ...summary.by_status.map((s): Cell[] => [s.status, s.total]),
+    [],
+    header(["Priority", "Complaints"]),
+    ...summary.by_priority.map((p): Cell[] => [p.priority, p.total]),
+    [],
+    header(["Day", "Complaints", "Resolved"]),
+    ...summary.by_day.map((d): Cell[] => [d.day, d.total, d.resolved]),
+  ]);
+  first.end();
+
+  const wards = book.sheet("By ward", [10, 10, 10, 10, 10, 16, 15, 24]);
+  wards.rows([header(["Ward", ...figureHeader]), ...summary.by_ward.map((w) => [wardCell(w.ward_number), ...figures(w)])]);
+  wards.end();
+  const categories = book.sheet("By category", [28, 10, 10, 10, 10, 16, 15, 24]);
+  categories.rows([header(["Category", ...figureHeader]), ...summary.by_category.map((c) => [c.category, ...figures(c)])]);
+  categories.end();
+  await sink.drain();
+
+  const list = book.sheet("Complaints", [22, 18, 24, 10, 18, 8, 48, 18, 8]);
+  list.rows([header(CSV_HEADER)]);
+  let count = 0;
+  for await (const page of complaintPages(services, scope)) {
+    list.rows(page.map((r) => [r.tracking_number, date(r.created_at), r.category, r.priority, r.status, wardCell(r.ward_number), r.title, date(r.resolved_at), r.rating]));
+    count += page.length;
+    await sink.drain();
+  }
+  list.end();
+  book.end();
+  return count;
+}
+
+/** PDF: a summary (tables, a chart, the newest complaints) — never a listing of every row (see README). */
+async function writePdf(services: ServiceContext, scope: ReportScope, task: ReportTask, sink: PartSink): Promise<number> {
+  const summary = await reportSummary(services, scope, PDF_LATEST_ROWS);
+  sink.write(renderReportPdf(summary, { periodStart: task.period_start, periodEnd: task.period_end, ward: task.ward_number, generatedAt: new Date() }, workerAssets));
+  return summary.total;
 }
 
 /** After the last attempt: the task says it failed, and why (in words a user can act on). */

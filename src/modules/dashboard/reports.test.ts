@@ -6,7 +6,7 @@ import { signedIn } from "../../../test/support/factories";
 import { api, BASE } from "../../../test/support/http";
 import { dhakaDate } from "../../lib/dhaka-time";
 import worker from "../../index";
-import { csvLine } from "./reports.service";
+import { csvLine, PartSink } from "./reports.service";
 
 async function waitForReport(taskId: string, token: string): Promise<any> {
   for (let i = 0; i < 100; i++) {
@@ -67,12 +67,40 @@ describe("reports", () => {
 
   it("bad requests are 400: unknown type, a period in the wrong shape, an unsupported format", async () => {
     const admin = await signedIn({ userType: "admin" });
-    for (const body of [{ report_type: "hourly" }, { report_type: "monthly", period: "2026-13" }, { report_type: "quarterly", period: "2026-Q5" }, { report_type: "daily", format: "pdf" }]) {
+    for (const body of [{ report_type: "hourly" }, { report_type: "monthly", period: "2026-13" }, { report_type: "quarterly", period: "2026-Q5" }, { report_type: "daily", format: "docx" }]) {
       expect((await api("/api/v1/dashboard/reports/generate", { token: admin.access, body })).status, JSON.stringify(body)).toBe(400);
     }
   });
 
   it("csvLine quotes exactly what RFC 4180 needs", () => {
     expect(csvLine(["a", 'b"c', "d,e", "f\r\ng", null, 5])).toBe('a,"b""c","d,e","f\r\ng",,5\r\n');
+  });
+});
+
+describe("the multipart sink", () => {
+  it("cuts any chunks into equal parts (R2 refuses unequal non-trailing parts), the last one short", async () => {
+    const uploaded: Uint8Array[] = [];
+    let completed: R2UploadedPart[] | null = null;
+    const sink = new PartSink(
+      {
+        uploadPart: async (n: number, body: unknown) => (uploaded.push(body as Uint8Array), { partNumber: n, etag: `e${n}` }),
+        complete: async (parts: R2UploadedPart[]) => ((completed = parts), null as never),
+      },
+      1000,
+    );
+    const written: number[] = [];
+    let next = 7;
+    for (let i = 0; i < 60; i++) {
+      const chunk = new Uint8Array(1 + (i * 37) % 290).map(() => (next = (next * 31 + 11) % 251));
+      written.push(...chunk);
+      sink.write(chunk);
+      if (i % 5 === 0) await sink.drain();
+    }
+    await sink.complete();
+    expect(uploaded.slice(0, -1).every((p) => p.length === 1000)).toBe(true);
+    expect(uploaded.at(-1)!.length).toBe(written.length % 1000 || 1000);
+    expect(uploaded.flatMap((p) => [...p])).toEqual(written);
+    expect(completed!.map((p) => p.partNumber)).toEqual(uploaded.map((_, i) => i + 1));
+    expect(sink.written).toBe(written.length);
   });
 });
