@@ -120,10 +120,30 @@ export function serviceTimeQuery(viewer: AuthUser, range: DashboardRange): SQL {
       'resolved', count(*) filter (where status = ${STATUS.resolved} and resolved_at is not null)::int,
       'resolution_median_hours', ${pct(0.5, resolution, sql`status = ${STATUS.resolved} and resolved_at is not null`)},
       'resolution_p90_hours', ${pct(0.9, resolution, sql`status = ${STATUS.resolved} and resolved_at is not null`)})`;
-  return sql`with ${scopedComplaints(viewer, range, true)}
+  // Emergencies, in minutes (they are answered in minutes, not hours): created → first response
+  // (responded_at) and → resolved_at, overall and per ward, for the wards the viewer may read.
+  const minutes = (later: SQL) => sql`extract(epoch from (${later} - created_at)) / 60.0`;
+  const emergencyFigures = sql`json_build_object(
+      'total', count(*)::int,
+      'responded', count(responded_at)::int,
+      'response_median_minutes', ${pct(0.5, minutes(sql`responded_at`), sql`responded_at is not null`)},
+      'response_p90_minutes', ${pct(0.9, minutes(sql`responded_at`), sql`responded_at is not null`)},
+      'resolved', count(resolved_at)::int,
+      'resolution_median_minutes', ${pct(0.5, minutes(sql`resolved_at`), sql`resolved_at is not null`)},
+      'resolution_p90_minutes', ${pct(0.9, minutes(sql`resolved_at`), sql`resolved_at is not null`)})`;
+  return sql`with ${scopedComplaints(viewer, range, true)},
+    emergencies as (
+      select e.ward_number, e.created_at, e.responded_at, e.resolved_at from emergency_requests e
+      where e.created_at >= ${range.from.toISOString()}::timestamptz and e.created_at < ${range.to.toISOString()}::timestamptz
+        and ${inStaffWards(viewer, "emergency", "read", sql`e.ward_number`)}
+        ${range.ward ? sql`and e.ward_number = ${range.ward}` : sql``}
+    )
     select json_build_object(
       'overall', (select ${figures} from scoped),
-      'by_category', coalesce((select json_object_agg(category, f) from (select category, ${figures} as f from scoped group by category) g), '{}'::json)
+      'by_category', coalesce((select json_object_agg(category, f) from (select category, ${figures} as f from scoped group by category) g), '{}'::json),
+      'emergencies', json_build_object(
+        'overall', (select ${emergencyFigures} from emergencies),
+        'by_ward', coalesce((select json_object_agg(ward_number, f) from (select ward_number, ${emergencyFigures} as f from emergencies where ward_number is not null group by ward_number) g), '{}'::json))
     ) as figures`;
 }
 

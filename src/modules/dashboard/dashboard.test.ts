@@ -4,6 +4,7 @@
  * JavaScript from the generated rows — independently of the SQL under test — and each endpoint
  * must answer in one round trip.
  */
+import { percentile } from "../../../test/support/stats";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signedIn, withServices } from "../../../test/support/factories";
@@ -54,15 +55,6 @@ function generate(): Row[] {
   });
 }
 
-/** percentile_cont: linear interpolation between the closest ranks. */
-function percentile(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const pos = p * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return Math.round((sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo)) * 100) / 100;
-}
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 const countBy = (rows: Row[], key: (r: Row) => string) => rows.reduce<Record<string, number>>((acc, r) => ((acc[key(r)] = (acc[key(r)] ?? 0) + 1), acc), {});
 

@@ -107,7 +107,13 @@ describe("XLSX reports", () => {
   });
 
   it("an admin's XLSX holds only the wards they may read", async () => {
-    const admin = await signedIn({ userType: "admin", permissions: [{ permission_type: "complaints", ward_numbers: [OTHER_WARD], can_read: true }] });
+    const admin = await signedIn({
+      userType: "admin",
+      permissions: [
+        { permission_type: "complaints", ward_numbers: [OTHER_WARD], can_read: true },
+        { permission_type: "reports", ward_numbers: [WARD], can_create: true },
+      ],
+    });
     const queued = await api("/api/v1/dashboard/reports/generate", { token: admin.access, body: { report_type: "monthly", period: "2025-03", format: "xlsx", ward_number: WARD } });
     const done = await waitForReport(queued.body.task_id, admin.access);
     expect(done).toMatchObject({ status: "completed", row_count: 0 });

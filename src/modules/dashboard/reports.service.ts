@@ -10,6 +10,8 @@ import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import { toHex } from "../../lib/crypto";
 import { dhakaDayStart } from "../../lib/dhaka-time";
+import { logActivityFrom } from "../admin/activity-log";
+import { hasStaffPermission, inStaffWards } from "../admin/staff-scope";
 import { ApiError } from "../../lib/errors";
 import type { AuthUser } from "../../lib/tokens";
 import { workerAssets } from "../../lib/pdf/worker-assets";
@@ -49,11 +51,25 @@ export async function requestReport(
   input: { report_type: ReportType; period?: string; format: ReportFormat; ward_number?: string },
 ): Promise<ReportTask> {
   const { start, end } = reportPeriod(input.report_type, input.period);
+  // `reports.create` — for that ward, or in some ward for a city report (whose figures are then
+  // scoped to the wards the requester may read). The export is logged with it, in one statement.
+  const allowed = input.ward_number ? inStaffWards(actor, "reports", "create", sql`${input.ward_number}::text`) : hasStaffPermission(actor, "reports", "create");
   const { rows } = await services.db.execute<ReportTask & Record<string, unknown>>(sql`
-    insert into report_tasks (requested_by, report_type, format, period_start, period_end, ward_number)
-    values (${actor.id}, ${input.report_type}, ${input.format}, ${start}::date, ${end}::date, ${input.ward_number ?? null})
-    returning ${TASK_COLUMNS}`);
-  const task = rows[0]!;
+    with created as (
+      insert into report_tasks (requested_by, report_type, format, period_start, period_end, ward_number)
+      select ${actor.id}, ${input.report_type}, ${input.format}, ${start}::date, ${end}::date, ${input.ward_number ?? null}
+      where ${allowed}
+      returning ${TASK_COLUMNS}
+    ),
+    logged as (${logActivityFrom(services, actor.id, sql`created`, {
+      action: "report.generate",
+      resourceType: "report",
+      resourceId: sql`created.id`,
+      details: sql`jsonb_build_object('report_type', created.report_type, 'format', created.format, 'ward_number', created.ward_number)`,
+    })})
+    select * from created`);
+  const task = rows[0];
+  if (!task) throw new ApiError("forbidden");
   try {
     await services.env.REPORTS_QUEUE.send({ task_id: task.id }, { contentType: "json" });
   } catch (err) {

@@ -29,13 +29,25 @@ describe("reports", () => {
     const ward = String(80 + Math.floor(Math.random() * 9));
     const tricky = await fileComplaint(citizen.access, { ward_number: ward, title: 'ড্রেন "বন্ধ", পানি জমে আছে' });
     await fileComplaint(citizen.access, { ward_number: ward });
-    const admin = await signedIn({ userType: "admin", permissions: [{ permission_type: "complaints", ward_numbers: [ward], can_read: true }] });
+    const admin = await signedIn({
+      userType: "admin",
+      permissions: [
+        { permission_type: "complaints", ward_numbers: [ward], can_read: true },
+        { permission_type: "reports", ward_numbers: [ward], can_create: true },
+      ],
+    });
+    // Without `reports.create` for the ward: 403, and no task.
+    const noGrant = await signedIn({ userType: "admin", permissions: [{ permission_type: "complaints", ward_numbers: [ward], can_read: true }] });
+    const refused = await api("/api/v1/dashboard/reports/generate", { token: noGrant.access, body: { report_type: "daily", format: "csv", ward_number: ward } });
+    expect([refused.status, refused.body.code]).toEqual([403, "forbidden"]);
 
     const queued = await api("/api/v1/dashboard/reports/generate", { token: admin.access, body: { report_type: "daily", format: "csv", ward_number: ward } });
     expect(queued.status).toBe(202);
     expect(queued.body).toMatchObject({ status: "processing", period_start: dhakaDate(), period_end: dhakaDate(), download_url: null });
     const done = await waitForReport(queued.body.task_id, admin.access);
     expect(done).toMatchObject({ status: "completed", row_count: 2 });
+    const log = await api(`/api/v1/activity-log?resource_id=${queued.body.task_id}`, { token: (await signedIn({ userType: "super_admin" })).access });
+    expect(log.body.results.map((r: { action: string; user_id: string }) => [r.action, r.user_id])).toEqual([["report.generate", admin.user.id]]);
 
     const file = await download(done.download_url, admin.access);
     expect(file.status).toBe(200);
