@@ -8,6 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { AppEnv } from "../app-env";
 import { ConfigError } from "../env";
+import { describeDbError } from "../db/errors";
 import { ApiError, errorBody, type ErrorCode, type ErrorDetails } from "../lib/errors";
 import { pickLang } from "../lib/i18n";
 
@@ -94,7 +95,7 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
     );
   } else if (apiError.status >= 500) {
     // An expected outage (database or gateway down): worth a warning, not a stack trace.
-    console.warn(JSON.stringify({ level: "warn", msg: apiError.code, request_id: requestId, path: c.req.path, error: err instanceof Error ? err.message.slice(0, 300) : String(err) }));
+    console.warn(JSON.stringify({ level: "warn", msg: apiError.code, request_id: requestId, path: c.req.path, error: describeDbError(err) }));
   }
   const headers: Record<string, string> = { "X-Request-Id": requestId, ...apiError.headers };
   return c.json(errorBody(apiError, lang), apiError.status as 400, headers);

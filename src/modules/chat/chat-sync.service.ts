@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import { batchRows } from "../../db/batch";
+import { describeDbError } from "../../db/errors";
 import type { Queryable } from "../../db/client";
 import { dispatchNotifications, fromRow, notifyUsersSql } from "../notifications/notify";
 import type { ChatMessageRecord } from "./chat.protocol";
@@ -25,18 +26,8 @@ function isDataError(err: unknown): boolean {
   return false;
 }
 
-/**
- * A short, content-free description of a copy failure for the logs. drizzle's own message quotes the
- * statement and its parameters — chat text included — so only the driver's cause is kept.
- */
-export function describeCopyError(err: unknown): string {
-  const cause = (err as { cause?: unknown })?.cause ?? err;
-  if (typeof Event !== "undefined" && cause instanceof Event) return "cannot reach the database (connection failed)";
-  const code = (cause as { code?: unknown })?.code;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  const brief = /^Failed query:/.test(message) ? "query failed" : message.slice(0, 200);
-  return typeof code === "string" ? `${code}: ${brief}` : brief;
-}
+/** A copy failure for the logs: the driver's cause only (src/db/errors.ts). */
+export const describeCopyError = describeDbError;
 
 function insertStatement(roomId: string, rows: ChatMessageRecord[]) {
   const values = rows.map(
