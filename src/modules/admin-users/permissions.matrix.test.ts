@@ -233,3 +233,29 @@ describe("the payment catalogue is city-wide", () => {
     expect(log.body.results.map((r: { action: string }) => r.action).sort()).toEqual(["payable_service.create", "payable_service.delete", "payable_service.update"]);
   });
 });
+
+describe("staff changes to accounts need users.update in the account's ward, and are logged", () => {
+  it("outside one's wards 404; read only 403; update → changed and logged; refunds are logged too", async () => {
+    const citizen = await signedIn({ wardNumber: "71" });
+    const reader = await signedIn({ userType: "admin", permissions: [{ permission_type: "users", ward_numbers: ["71"] }] });
+    const elsewhere = await signedIn({ userType: "admin", permissions: [{ permission_type: "users", ward_numbers: ["72"], can_update: true }] });
+    const editor = await signedIn({ userType: "admin", permissions: [{ permission_type: "users", ward_numbers: ["71"], can_update: true }] });
+    const patch = (token: string) => api(`/api/v1/users/${citizen.user.id}`, { method: "PUT", token, body: { name: "Rahim Uddin (verified)" } });
+    expect((await patch(elsewhere.access)).status).toBe(404);
+    expect((await patch(reader.access)).status).toBe(403);
+    const done = await patch(editor.access);
+    expect([done.status, done.body.name]).toEqual([200, "Rahim Uddin (verified)"]);
+    const chief = await signedIn({ userType: "super_admin" });
+    const log = await api(`/api/v1/activity-log?resource_id=${citizen.user.id}`, { token: chief.access });
+    expect(log.body.results.map((r: { action: string; user_id: string }) => [r.action, r.user_id])).toEqual([["user.update", editor.user.id]]);
+
+    const payer = await signedIn({ wardNumber: "71" });
+    const paid = await completedPayment(payer.access, { amount: "120.00" });
+    const refunder = await signedIn({ userType: "admin", permissions: [{ permission_type: "payments", ward_numbers: ["71"], can_update: true }] });
+    expect((await api("/api/v1/payments/refund", { token: refunder.access, body: { payment_id: paid.payment_id, reason: "Duplicate" } })).status).toBe(200);
+    const refundLog = await api(`/api/v1/activity-log?resource_id=${paid.payment_id}`, { token: chief.access });
+    expect(refundLog.body.results.map((r: { action: string; user_id: string; details: { reason: string } }) => [r.action, r.user_id, r.details.reason])).toEqual([
+      ["payment.refund", refunder.user.id, "Duplicate"],
+    ]);
+  });
+});

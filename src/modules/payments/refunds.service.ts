@@ -19,6 +19,7 @@ import { ApiError, validationError } from "../../lib/errors";
 import { formatPaisa, toPaisa } from "../../lib/money";
 import { gatewayFor } from "../../providers/payments";
 import { GatewayUnavailableError } from "../../providers/payments/gateway";
+import { logActivityFrom } from "../admin/activity-log";
 import { inStaffWards } from "../admin/staff-scope";
 
 export interface RefundInput {
@@ -111,6 +112,15 @@ async function reserve(services: ServiceContext, actor: AuthUser, input: RefundI
       .insert(paymentRefunds)
       .values({ paymentId: payment.id, amount: formatPaisa(wanted), reason: input.reason, idempotencyKey: input.idempotencyKey, requestedBy: actor.id })
       .returning();
+    // The staff action is logged in the transaction that reserves the refund.
+    await tx.execute(
+      logActivityFrom(services, actor.id, sql`(select ${refund!.id}::uuid as id) r`, {
+        action: "payment.refund",
+        resourceType: "payment",
+        resourceId: sql`${payment.id}::text`,
+        details: sql`jsonb_build_object('refund_id', r.id, 'amount', ${formatPaisa(wanted)}::text, 'reason', ${input.reason ?? null}::text)`,
+      }),
+    );
     return { payment, refund };
   });
 }

@@ -6,6 +6,7 @@ import { isUniqueViolation } from "../../db/errors";
 import { users } from "../../db/schema";
 import type { UserRow } from "../../db/types";
 import { STAFF_TYPES, type UserType } from "../../lib/enums";
+import { logActivityFrom } from "../admin/activity-log";
 import { inStaffWards } from "../admin/staff-scope";
 import { ApiError, validationError } from "../../lib/errors";
 import { t } from "../../lib/i18n";
@@ -31,17 +32,35 @@ function columnsFrom(update: AdminUserUpdate): Partial<typeof users.$inferInsert
   return set;
 }
 
-async function applyUpdate(services: ServiceContext, userId: string, update: AdminUserUpdate): Promise<UserRow> {
+/**
+ * Changes an account. `staff` (someone changing another's account) needs `users.update` for the
+ * account's ward — checked in the UPDATE itself (403 when it matched nothing the caller could see) —
+ * and the change is logged in the same batch.
+ */
+async function applyUpdate(services: ServiceContext, userId: string, update: AdminUserUpdate, staff?: AuthUser): Promise<UserRow> {
   const set = columnsFrom(update);
   // Deactivating someone signs them out: their access tokens carry the old version.
   const signOut = update.is_active === false;
   try {
-    const [row] = await services.db
+    const change = services.db
       .update(users)
-      .set({ ...set, updatedAt: new Date(), ...(signOut ? { tokenVersion: sql`${users.tokenVersion} + 1` } : {}) })
-      .where(eq(users.id, userId))
+      .set({ ...set, updatedAt: sql`now()`, ...(signOut ? { tokenVersion: sql`${users.tokenVersion} + 1` } : {}) })
+      .where(and(eq(users.id, userId), staff ? inStaffWards(staff, "users", "update", sql`${users.wardNumber}`) : undefined))
       .returning();
-    if (!row) throw new ApiError("not_found");
+    const [[row]] = staff
+      ? await services.db.batch([
+          change,
+          services.db.execute(
+            logActivityFrom(services, staff.id, sql`(select id from users where id = ${userId} and updated_at = now()) changed`, {
+              action: update.is_active === false ? "user.deactivate" : "user.update",
+              resourceType: "user",
+              resourceId: sql`changed.id`,
+              details: sql`${JSON.stringify({ fields: Object.keys(update) })}::jsonb`,
+            }),
+          ),
+        ])
+      : [await change];
+    if (!row) throw new ApiError(staff ? "forbidden" : "not_found");
     if (signOut) await revokeAllSessions(services.db, userId);
     return row;
   } catch (err) {
@@ -76,12 +95,15 @@ export async function updateUser(services: ServiceContext, actor: AuthUser, id: 
   if (changesRoleOrStatus && actor.userType !== "super_admin") throw new ApiError("forbidden");
   if (changesRoleOrStatus && actor.id === id) throw new ApiError("conflict"); // no locking yourself out
   if (Object.keys(update).length === 0) return getVisibleUser(services, actor, id);
-  return applyUpdate(services, id, update);
+  if (actor.id === id) return applyUpdate(services, id, update);
+  await getVisibleUser(services, actor, id); // outside the wards one may read: 404
+  return applyUpdate(services, id, update, actor);
 }
 
 export async function deactivateUser(services: ServiceContext, actor: AuthUser, id: string): Promise<void> {
   if (actor.id === id) throw new ApiError("conflict");
-  await applyUpdate(services, id, { is_active: false });
+  await getVisibleUser(services, actor, id);
+  await applyUpdate(services, id, { is_active: false }, actor);
 }
 
 export interface UserFilters {
