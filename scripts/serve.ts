@@ -41,6 +41,7 @@ interface Config {
   migrations: { new_sqlite_classes?: string[] }[];
   triggers: { crons?: string[] };
   assets?: { directory?: string; binding?: string };
+  rules?: { type: string; globs: string[]; fallthrough?: boolean }[];
 }
 
 /** Miniflare types `getWorker()` with workers-types, which this project does not install. */
@@ -83,6 +84,12 @@ function workerOptions(config: Config, vars: Record<string, string>): WorkerOpti
     name: config.name,
     modules: true,
     scriptPath: BUNDLE,
+    // The bundle imports its non-JS modules (HarfBuzz's .wasm, the report fonts) by file, as
+    // wrangler's [[rules]] say; Miniflare needs the same rules to load them.
+    modulesRules: [
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+      ...(config.rules ?? []).map((r) => ({ type: r.type as "Data" | "Text" | "CompiledWasm", include: r.globs, fallthrough: r.fallthrough })),
+    ],
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
     // Like `wrangler dev --var`: the stack's variables and secrets override wrangler.toml [vars].
@@ -103,7 +110,11 @@ function workerOptions(config: Config, vars: Record<string, string>): WorkerOpti
     ),
     // Static assets through the ASSETS binding: this port is the worker's own socket (no asset
     // router in front), so the worker serves /admin/* and /docs-assets/* itself (src/static-assets.ts).
-    ...(config.assets?.directory ? { assets: { directory: resolve(REPO, config.assets.directory), binding: config.assets.binding } } : {}),
+    // Every request runs the worker first (it serves /admin/* and /docs-assets/* from the binding),
+    // so Miniflare's asset router never answers an API path by itself.
+    ...(config.assets?.directory
+      ? { assets: { directory: resolve(REPO, config.assets.directory), binding: config.assets.binding, routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true } } }
+      : {}),
     durableObjects: Object.fromEntries(
       config.durable_objects.bindings.map((d) => [d.name, { className: d.class_name, scriptName: d.script_name, useSQLite: sqliteClasses.has(d.class_name) }]),
     ),
