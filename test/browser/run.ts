@@ -10,16 +10,13 @@
  * Ends with `browser: N passed, M failed`; exits non-zero on any failure.
  */
 import chromium from "@sparticuz/chromium";
-import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { freePort } from "../../scripts/lib/ports";
+import { REPO, startDevServer, stopDevServer, waitForHealth, type DevServer } from "../node/dev-server";
 
-const REPO = resolve(import.meta.dirname, "../..");
 const ARTIFACTS = join(REPO, "test/browser/artifacts");
-const START_TIMEOUT_MS = 180_000;
 const STEP_TIMEOUT_MS = 20_000;
 
 const ADMIN = { phone: "+8801700000002", password: "CleanCare@2026" };
@@ -61,55 +58,8 @@ async function flow(title: string, steps: [string, () => Promise<void>][]): Prom
 // ---------------------------------------------------------------------------------------------
 // The dev server (as in test/e2e/run.ts).
 
-interface DevServer {
-  child: ChildProcess;
-  logFile: string;
-  dataDir: string;
-}
 let BASE = "";
-
-function startDevServer(port: number): DevServer {
-  const dataDir = mkdtempSync(join(tmpdir(), "clean-care-browser-"));
-  chmodSync(dataDir, 0o755); // as root, Postgres runs as `postgres`, which must enter this folder
-  const logFile = join(dataDir, "dev.log");
-  const out = openSync(logFile, "a");
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), CLEAN_CARE_DATA_DIR: dataDir, CI: "true" };
-  delete env.DATABASE_URL;
-  const child = spawn("npm", ["run", "dev"], { cwd: REPO, env, detached: true, stdio: ["ignore", out, out] });
-  return { child, logFile, dataDir };
-}
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-async function stopDevServer(server: DevServer): Promise<boolean> {
-  const pgid = server.child.pid;
-  if (!pgid || !groupAlive(pgid)) return true;
-  process.kill(-pgid, "SIGINT");
-  const deadline = Date.now() + 20_000;
-  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  if (!groupAlive(pgid)) return true;
-  process.kill(-pgid, "SIGKILL");
-  return false;
-}
-async function waitForHealth(server: DevServer | null): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (server && server.child.exitCode !== null) throw new Error(`npm run dev exited with code ${server.child.exitCode} before /health answered`);
-    try {
-      const res = await fetch(`${BASE}/health`, { signal: AbortSignal.timeout(3000) });
-      if (res.status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`/health did not answer 200 within ${START_TIMEOUT_MS / 1000} s`);
-}
+// startDevServer / stopDevServer / waitForHealth: test/support/dev-server.ts
 
 // ---------------------------------------------------------------------------------------------
 // The public API, to make the figures the pages must show.
@@ -440,7 +390,7 @@ async function main(): Promise<number> {
     const port = await freePort();
     BASE = `http://127.0.0.1:${port}`;
     console.log(`browser: starting \`npm run dev\` on ${BASE}`);
-    server = startDevServer(port);
+    server = startDevServer(port, "browser");
   }
   const interrupted = async () => {
     await browser?.close().catch(() => undefined);
@@ -453,7 +403,7 @@ async function main(): Promise<number> {
   let clean = true;
   try {
     const started = Date.now();
-    await waitForHealth(server);
+    await waitForHealth(BASE, server);
     console.log(`browser: dev server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s${server ? ` (data: ${server.dataDir})` : ""}`);
     await flow("Figures through the public API", [["a citizen files complaints, staff move them, the citizen rates one", makeFigures]]);
     browser = await puppeteer.launch({

@@ -5,15 +5,11 @@
  * alias with trailing slashes and again under `/api/v1` without, then always stops the server's
  * whole process group. Ends with `e2e: N passed, M failed`; exits non-zero on any failure.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { readFileSync, rmSync } from "node:fs";
 import WebSocket from "ws";
 import { freePort } from "../../scripts/lib/ports";
+import { startDevServer, stopDevServer, waitForHealth } from "../node/dev-server";
 
-const REPO = resolve(import.meta.dirname, "../..");
-const START_TIMEOUT_MS = 180_000; // cold start: initdb + migrations + wrangler's first build
 const SMS_TIMEOUT_MS = 15_000;
 
 // ---------------------------------------------------------------------------------------------
@@ -152,59 +148,7 @@ function openSocket(url: string): Promise<{ next(type: string): Promise<any>; cl
 // ---------------------------------------------------------------------------------------------
 // The dev server, in its own process group so that every process under it can be stopped at once.
 
-interface DevServer {
-  child: ChildProcess;
-  logFile: string;
-  dataDir: string;
-}
-
-function startDevServer(port: number): DevServer {
-  // 0755: as root, Postgres runs as the `postgres` user, which must be able to enter this folder.
-  const dataDir = mkdtempSync(join(tmpdir(), "clean-care-e2e-"));
-  chmodSync(dataDir, 0o755);
-  const logFile = join(dataDir, "dev.log");
-  const out = openSync(logFile, "a");
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), CLEAN_CARE_DATA_DIR: dataDir, CI: "true" };
-  delete env.DATABASE_URL; // always our own throwaway database
-  const child = spawn("npm", ["run", "dev"], { cwd: REPO, env, detached: true, stdio: ["ignore", out, out] });
-  return { child, logFile, dataDir };
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** SIGINT the whole group (as Ctrl-C would), then SIGKILL whatever is left after 20 s. */
-async function stopDevServer(server: DevServer): Promise<boolean> {
-  const pgid = server.child.pid;
-  if (!pgid || !groupAlive(pgid)) return true;
-  process.kill(-pgid, "SIGINT");
-  const deadline = Date.now() + 20_000;
-  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  if (!groupAlive(pgid)) return true;
-  process.kill(-pgid, "SIGKILL");
-  return false;
-}
-
-async function waitForHealth(server: DevServer): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (server.child.exitCode !== null) throw new Error(`npm run dev exited with code ${server.child.exitCode} before /health answered`);
-    try {
-      const res = await fetch(`${BASE}/health`, { signal: AbortSignal.timeout(3000) });
-      if (res.status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`/health did not answer 200 within ${START_TIMEOUT_MS / 1000} s`);
-}
+// startDevServer / stopDevServer / waitForHealth: test/support/dev-server.ts
 
 // ---------------------------------------------------------------------------------------------
 
@@ -405,7 +349,7 @@ async function main(): Promise<number> {
   const port = await freePort();
   BASE = `http://127.0.0.1:${port}`;
   console.log(`e2e: starting \`npm run dev\` on ${BASE}`);
-  const server = startDevServer(port);
+  const server = startDevServer(port, "e2e");
   const interrupted = async () => {
     await stopDevServer(server);
     process.exit(130);
@@ -417,7 +361,7 @@ async function main(): Promise<number> {
   let clean = false;
   try {
     const started = Date.now();
-    await waitForHealth(server);
+    await waitForHealth(BASE, server);
     console.log(`e2e: dev server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s (data: ${server.dataDir})`);
     await runFlows();
     await emergencyFlow();
