@@ -15,6 +15,7 @@ import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { freePort } from "../../scripts/lib/ports";
 import { REPO, startDevServer, stopDevServer, waitForHealth, type DevServer } from "../node/dev-server";
+import { expect, flow as runFlow, tally } from "../node/steps";
 
 const ARTIFACTS = join(REPO, "test/browser/artifacts");
 const STEP_TIMEOUT_MS = 20_000;
@@ -28,32 +29,8 @@ const S = { submitted: "জমা দেওয়া হয়েছে", inProg
 // ---------------------------------------------------------------------------------------------
 // Step runner (as in test/e2e): a flow stops at its first failure, its remaining steps are skipped.
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-class StepFailure extends Error {}
-function expect(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new StepFailure(message);
-}
-async function flow(title: string, steps: [string, () => Promise<void>][]): Promise<void> {
-  console.log(`\n${title}`);
-  for (const [i, [name, run]] of steps.entries()) {
-    try {
-      await run();
-      passed++;
-      console.log(`  ✓ ${name}`);
-    } catch (err) {
-      failed++;
-      console.log(`  ✗ ${name}\n      ${err instanceof Error ? err.message.split("\n").slice(0, 6).join("\n      ") : String(err)}`);
-      await shot(`FAILED-${title}-${i}`).catch(() => undefined);
-      for (const [rest] of steps.slice(i + 1)) {
-        skipped++;
-        console.log(`  - ${rest} (skipped)`);
-      }
-      return;
-    }
-  }
-}
+// The step runner: test/node/steps.ts; a failed step saves a screenshot.
+const flow = (title: string, steps: [string, () => Promise<void>][]) => runFlow(title, steps, (i: number) => shot(`FAILED-${title}-${i}`));
 
 // ---------------------------------------------------------------------------------------------
 // The dev server (as in test/e2e/run.ts).
@@ -417,9 +394,9 @@ async function main(): Promise<number> {
     await dashboardFlows();
     await docsFlow();
     await flow("Offline", [["no page requested anything from another origin", async () => expect(offsite.length === 0, `requests elsewhere: ${[...new Set(offsite)].join(", ")}`)]]);
-    ok = failed === 0 && skipped === 0;
+    ok = tally.failed === 0 && tally.skipped === 0;
   } catch (err) {
-    failed++;
+    tally.failed++;
     console.log(`✗ ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
   } finally {
     await browser?.close().catch(() => undefined);
@@ -431,8 +408,8 @@ async function main(): Promise<number> {
       else console.log(`browser: kept ${server.dataDir} for inspection`);
     }
     console.log(`browser: screenshots in ${ARTIFACTS}`);
-    if (skipped) console.log(`browser: ${skipped} skipped (after a failed step)`);
-    console.log(`browser: ${passed} passed, ${failed} failed`);
+    if (tally.skipped) console.log(`browser: ${tally.skipped} skipped (after a failed step)`);
+    console.log(`browser: ${tally.passed} passed, ${tally.failed} failed`);
   }
   return ok && clean ? 0 : 1;
 }

@@ -8,6 +8,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import WebSocket from "ws";
 import { freePort } from "../../scripts/lib/ports";
+import { expect, flow as runFlow, StepFailure, tally } from "../node/steps";
 import { startDevServer, stopDevServer, waitForHealth } from "../node/dev-server";
 
 const SMS_TIMEOUT_MS = 15_000;
@@ -15,34 +16,8 @@ const SMS_TIMEOUT_MS = 15_000;
 // ---------------------------------------------------------------------------------------------
 // A tiny step runner: a flow stops at its first failure and its remaining steps are skipped.
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-
-class StepFailure extends Error {}
-
-function expect(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new StepFailure(message);
-}
-
-async function flow(title: string, steps: [string, () => Promise<void>][]): Promise<void> {
-  console.log(`\n${title}`);
-  for (const [i, [name, run]] of steps.entries()) {
-    try {
-      await run();
-      passed++;
-      console.log(`  ✓ ${name}`);
-    } catch (err) {
-      failed++;
-      console.log(`  ✗ ${name}\n      ${err instanceof Error ? err.message : String(err)}`);
-      for (const [rest] of steps.slice(i + 1)) {
-        skipped++;
-        console.log(`  - ${rest} (skipped)`);
-      }
-      return;
-    }
-  }
-}
+// The step runner: test/node/steps.ts.
+const flow = runFlow;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP helpers.
@@ -220,7 +195,7 @@ async function runFlows(): Promise<void> {
 
   if (!userId) {
     console.log("\nAuth under /api/v1/… (no trailing slash)\n  - skipped: no verified user from the flow above");
-    skipped += 4;
+    tally.skipped += 4;
   } else {
     await flow("Auth under /api/v1/… (no trailing slash), same user", [
       ["POST /api/v1/auth/login → 200", async () => {
@@ -365,9 +340,9 @@ async function main(): Promise<number> {
     console.log(`e2e: dev server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s (data: ${server.dataDir})`);
     await runFlows();
     await emergencyFlow();
-    ok = failed === 0 && skipped === 0;
+    ok = tally.failed === 0 && tally.skipped === 0;
   } catch (err) {
-    failed++;
+    tally.failed++;
     console.log(`✗ ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     clean = await stopDevServer(server);
@@ -378,8 +353,8 @@ async function main(): Promise<number> {
     // Keep the data dir of a failed run for a look; a passing run leaves nothing behind.
     if (ok && clean) rmSync(server.dataDir, { recursive: true, force: true });
     else console.log(`e2e: kept ${server.dataDir} for inspection`);
-    if (skipped) console.log(`e2e: ${skipped} skipped (after a failed step)`);
-    console.log(`e2e: ${passed} passed, ${failed} failed`);
+    if (tally.skipped) console.log(`e2e: ${tally.skipped} skipped (after a failed step)`);
+    console.log(`e2e: ${tally.passed} passed, ${tally.failed} failed`);
   }
   return ok && clean ? 0 : 1;
 }
